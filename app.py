@@ -1,0 +1,18 @@
+"""Neural Playground: the entry point. Sets up the page, the shared sidebar and navigation."""
+import streamlit as st
+
+from core.jobs import RUNNER
+from core.device import describe_device
+
+st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
+
+pages = [
+    st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.caption(f"Training on **{describe_device(RUNNER.device)}**. "
+               f"Up to {RUNNER.max_parallel} runs train at once; others wait in a queue.")
+
+navigation.run()

@@ -1,0 +1,85 @@
+"""A trained model on disk: weights as safetensors plus a JSON config. Never pickle."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from core.config import RunConfig
+from core.data import REGISTRY, DatasetInfo
+from core.models import build_model
+
+WEIGHTS_FILE, CONFIG_FILE = "model.safetensors", "config.json"
+
+
+@dataclass
+class LoadedModel:
+    """A ready-to-use model (eval mode, CPU) with what it was trained on."""
+
+    model: nn.Module
+    config: RunConfig
+    info: DatasetInfo
+    label: str
+    metrics: dict = field(default_factory=dict)  # e.g. {"test_accuracy": 0.99}
+
+
+def _write_atomically(path: Path, write) -> None:
+    """write(tmp_path), then rename over path: a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(handle)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def save_bundle(folder: Path, model: nn.Module, config: RunConfig, metrics: dict | None = None) -> None:
+    """Write model.safetensors and config.json into folder."""
+    folder = Path(folder)
+    state = {name: tensor.detach().cpu().contiguous() for name, tensor in model.state_dict().items()}
+    _write_atomically(folder / WEIGHTS_FILE, lambda tmp: save_file(state, tmp))
+    document = {"run": config.to_dict(), "metrics": metrics or {}}
+    _write_atomically(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(json.dumps(document, indent=2)))
+
+
+def model_from_state(config: RunConfig, state: dict[str, torch.Tensor]) -> nn.Module:
+    """Build the architecture of config and load state, checking every name and shape."""
+    info = REGISTRY[config.data.dataset]
+    model = build_model(config.model, info.input_shape, len(info.classes))
+    expected = model.state_dict()
+    missing, unexpected = set(expected) - set(state), set(state) - set(expected)
+    if missing or unexpected:
+        raise ValueError("These weights do not fit the described network "
+                         f"(missing: {sorted(missing)[:3]}, unexpected: {sorted(unexpected)[:3]}).")
+    for name, tensor in expected.items():
+        if tuple(state[name].shape) != tuple(tensor.shape):
+            raise ValueError(f"Layer {name} has shape {tuple(state[name].shape)} in the file "
+                             f"but the network needs {tuple(tensor.shape)}.")
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def load_bundle(folder: Path, label: str | None = None) -> LoadedModel:
+    """Read a bundle written by save_bundle; ValueError with a plain message if it is broken."""
+    folder = Path(folder)
+    try:
+        document = json.loads((folder / CONFIG_FILE).read_text())
+        config = RunConfig.from_dict(document["run"])
+    except (OSError, KeyError, TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"The model's config.json is missing or unreadable ({error}).") from error
+    try:
+        state = load_file(folder / WEIGHTS_FILE)
+    except Exception as error:  # safetensors raises several types for bad files
+        raise ValueError(f"The weights file is missing or not a valid safetensors file ({error}).") from error
+    model = model_from_state(config, state)
+    return LoadedModel(model, config, REGISTRY[config.data.dataset], label or folder.name,
+                       document.get("metrics", {}))

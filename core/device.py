@@ -1,0 +1,27 @@
+"""Pick where to train: a CUDA GPU, else Apple's MPS, else the CPU."""
+from __future__ import annotations
+
+import os
+
+import torch
+
+
+def pick_device() -> torch.device:
+    """The fastest device available; PLAYGROUND_DEVICE=cpu forces the CPU."""
+    forced = os.environ.get("PLAYGROUND_DEVICE")
+    if forced:
+        return torch.device(forced)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def describe_device(device: torch.device) -> str:
+    """A short human description, e.g. 'GPU: NVIDIA H100' or 'CPU (2 threads)'."""
+    if device.type == "cuda":
+        return f"GPU: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "GPU: Apple (MPS)"
+    return f"CPU ({torch.get_num_threads()} threads)"

@@ -1,0 +1,131 @@
+"""Run training iterators in worker threads, a limited number at a time.
+
+Never calls streamlit: pages poll a Job's status and events. One process-wide
+RUNNER holds the jobs of every visitor, since they share the machine's cores.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from typing import Callable
+
+import torch
+from torch import nn
+
+from core.config import RunConfig
+from core.data import Dataset
+from core.device import pick_device
+from core.models import build_model
+from core.train import Done, Event, train
+
+FINAL_STATUSES = ("finished", "stopped", "diverged", "failed")
+KEEP_FINISHED_JOBS = 50  # older finished jobs (and their models) are forgotten
+
+
+class Job:
+    """One training run: its settings, live events, status and model."""
+
+    def __init__(self, config: RunConfig, dataset: Dataset, on_event: Callable[["Job", Event], None] | None):
+        self.id = uuid.uuid4().hex[:12]
+        self.config = config
+        self.dataset = dataset
+        self.on_event = on_event
+        self.status = "queued"
+        self.error: str | None = None
+        self.model: nn.Module | None = None
+        self.created = time.time()
+        self._events: list[Event] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
+    def events(self) -> list[Event]:
+        """A copy of the events so far, safe to read while training goes on."""
+        with self._lock:
+            return list(self._events)
+
+    def stop(self) -> None:
+        """Ask the run to end; the trainer checks before every step."""
+        self._stop.set()
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job ends (for tests and scripts); True when it did."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.is_done:
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def _add(self, event: Event) -> None:
+        with self._lock:
+            self._events.append(event)
+        if self.on_event is not None:
+            self.on_event(self, event)
+
+
+class JobRunner:
+    """Starts jobs in threads; at most max_parallel train at once, the rest wait in order."""
+
+    def __init__(self, max_parallel: int | None = None, device: torch.device | None = None):
+        self.max_parallel = max_parallel or int(os.environ.get("PLAYGROUND_MAX_JOBS", 0)) or os.cpu_count() or 1
+        self.device = device or pick_device()
+        self._slots = threading.Semaphore(self.max_parallel)
+        self._lock = threading.Lock()
+        self._jobs: dict[str, Job] = {}
+        self._waiting: list[str] = []
+
+    def submit(self, config: RunConfig, dataset: Dataset,
+               on_event: Callable[[Job, Event], None] | None = None) -> Job:
+        """Queue a training run and return its Job at once."""
+        job = Job(config, dataset, on_event)
+        with self._lock:
+            self._jobs[job.id] = job
+            self._waiting.append(job.id)
+            self._forget_old_jobs()
+        threading.Thread(target=self._run, args=(job,), name=f"train-{job.id}", daemon=True).start()
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        """The job with this id, if this process still holds it."""
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def queue_position(self, job: Job) -> int:
+        """1 for the next job to start, 2 after it...; 0 when not waiting."""
+        with self._lock:
+            return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
+
+    def _run(self, job: Job) -> None:
+        with self._slots:
+            with self._lock:
+                self._waiting.remove(job.id)
+            if job._stop.is_set():
+                job.status = "stopped"
+                return
+            job.status = "running"
+            try:
+                job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
+                final_status = "failed"
+                for event in train(job.model, job.dataset, job.config, self.device, job._stop):
+                    job._add(event)
+                    if isinstance(event, Done):
+                        final_status = event.status
+                job.model.cpu()  # pages run it next to CPU tensors
+                job.status = final_status
+            except Exception as error:  # shown to the user; the app keeps running
+                job.error = f"{type(error).__name__}: {error}"
+                job.status = "failed"
+
+    def _forget_old_jobs(self) -> None:
+        finished = [job for job in self._jobs.values() if job.is_done]
+        for job in sorted(finished, key=lambda j: j.created)[:max(0, len(finished) - KEEP_FINISHED_JOBS)]:
+            del self._jobs[job.id]
+
+
+RUNNER = JobRunner()

@@ -1,0 +1,226 @@
+"""Training as an iterator of small typed events (pytorch/examples' train/evaluate split).
+
+The whole dataset sits in memory as one uint8 tensor and a batch is an index slice:
+no DataLoader, no per-image Python work on the hot path.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterator, Union
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from core.augment import augment_batch
+from core.config import RunConfig
+from core.data import Dataset
+from core.device import describe_device
+
+
+@dataclass(frozen=True)
+class Started:
+    device: str
+    parameters: int
+    train_size: int
+    validation_size: int
+    test_size: int
+    steps_per_epoch: int
+
+
+@dataclass(frozen=True)
+class StepEnd:
+    epoch: int  # 1-based
+    step: int  # global step, 1-based
+    total_steps: int
+    loss: float  # mean over the steps since the last StepEnd
+    accuracy: float
+    samples_per_second: float
+    elapsed: float
+    seconds_left: float
+
+
+@dataclass(frozen=True)
+class EpochEnd:
+    epoch: int
+    epochs: int
+    train_loss: float
+    train_accuracy: float
+    validation_loss: float
+    validation_accuracy: float
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class Diverged:
+    epoch: int
+    step: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Stopped:
+    epoch: int
+    step: int
+
+
+@dataclass(frozen=True)
+class Done:
+    status: str  # finished, stopped or diverged
+    test_loss: float
+    test_accuracy: float
+    elapsed: float
+
+
+Event = Union[Started, StepEnd, EpochEnd, Diverged, Stopped, Done]
+
+DIVERGED_MESSAGE = (
+    "The loss became {value} at step {step}: the learning rate is probably too large, so the "
+    "weights overshot and blew up. Training stopped and the weights from just before are kept. "
+    "Try a learning rate about 10 times smaller.")
+
+
+def split_train_validation(dataset: Dataset, config: RunConfig) -> tuple[torch.Tensor, ...]:
+    """Seeded shuffle of the training images into (train_x, train_y, val_x, val_y)."""
+    generator = torch.Generator().manual_seed(config.train.seed)
+    order = torch.randperm(len(dataset.train_y), generator=generator)
+    n_val = max(1, int(len(order) * config.data.validation_split))
+    val_idx, train_idx = order[:n_val], order[n_val:]
+    if config.data.train_subset:
+        train_idx = train_idx[:config.data.train_subset]
+        val_idx = val_idx[:max(1, int(config.data.train_subset * config.data.validation_split))]
+    return dataset.train_x[train_idx], dataset.train_y[train_idx], dataset.train_x[val_idx], dataset.train_y[val_idx]
+
+
+@torch.inference_mode()
+def evaluate(model: nn.Module, dataset: Dataset, x: torch.Tensor, y: torch.Tensor,
+             device: torch.device, batch_size: int = 1000) -> tuple[float, float]:
+    """Mean cross-entropy loss and accuracy of model on images x with labels y."""
+    was_training = model.training
+    model.eval()
+    total_loss, correct = 0.0, 0
+    for start in range(0, len(y), batch_size):
+        xb = x[start:start + batch_size].to(device)
+        yb = y[start:start + batch_size].to(device)
+        logits = model(dataset.to_input(xb)).float()
+        total_loss += F.cross_entropy(logits, yb, reduction="sum").item()
+        correct += (logits.argmax(1) == yb).sum().item()
+    model.train(was_training)
+    return total_loss / max(1, len(y)), correct / max(1, len(y))
+
+
+def make_optimizer(model: nn.Module, config: RunConfig, total_steps: int):
+    """The optimizer and (optional) learning-rate scheduler named in the config."""
+    t = config.train
+    params = model.parameters()
+    if t.optimizer == "sgd":
+        optimizer = torch.optim.SGD(params, lr=t.learning_rate, weight_decay=t.weight_decay)
+    elif t.optimizer == "sgd_momentum":
+        optimizer = torch.optim.SGD(params, lr=t.learning_rate, momentum=0.9, weight_decay=t.weight_decay)
+    elif t.optimizer == "adam":
+        optimizer = torch.optim.Adam(params, lr=t.learning_rate, weight_decay=t.weight_decay)
+    else:  # rmsprop, with Keras' defaults, as in the source articles
+        optimizer = torch.optim.RMSprop(params, lr=t.learning_rate, alpha=0.9, eps=1e-7,
+                                        weight_decay=t.weight_decay)
+    scheduler = None
+    if t.schedule == "one_cycle":
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=t.learning_rate, total_steps=total_steps)
+    return optimizer, scheduler
+
+
+def _snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {name: value.detach().clone() for name, value in model.state_dict().items()}
+
+
+def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.device,
+          stop: threading.Event | None = None) -> Iterator[Event]:
+    """Train model in place, yielding events; the model keeps the last good weights."""
+    torch.manual_seed(config.train.seed)
+    generator = torch.Generator().manual_seed(config.train.seed)
+    train_x, train_y, val_x, val_y = (t.to(device) for t in split_train_validation(dataset, config))
+    batch_size, epochs = config.train.batch_size, config.train.epochs
+    steps_per_epoch = math.ceil(len(train_y) / batch_size)
+    total_steps = steps_per_epoch * epochs
+    model.to(device).train()
+    optimizer, scheduler = make_optimizer(model, config, total_steps)
+    yield Started(describe_device(device), sum(p.numel() for p in model.parameters()),
+                  len(train_y), len(val_y), len(dataset.test_y), steps_per_epoch)
+
+    start = time.perf_counter()
+    status, step, good_state = "finished", 0, _snapshot(model)
+    window = _Window(start)
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(len(train_y), generator=generator).to(device)
+        epoch_loss, epoch_correct, epoch_seen = 0.0, 0, 0
+        for batch in range(steps_per_epoch):
+            if stop is not None and stop.is_set():
+                status = "stopped"
+                break
+            idx = order[batch * batch_size:(batch + 1) * batch_size]
+            xb, yb = train_x[idx], train_y[idx]
+            if config.data.augment:
+                xb = augment_batch(xb, dataset.info.is_digits, generator)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+                logits = model(dataset.to_input(xb))
+            loss = F.cross_entropy(logits.float(), yb)
+            loss_value = loss.item()
+            step += 1
+            if not math.isfinite(loss_value):
+                status = "diverged"
+                break
+            if step % config.train.log_every == 1 or config.train.log_every == 1:
+                good_state = _snapshot(model)  # these weights gave a finite loss
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            correct = (logits.argmax(1) == yb).sum().item()
+            epoch_loss, epoch_correct, epoch_seen = epoch_loss + loss_value * len(yb), epoch_correct + correct, epoch_seen + len(yb)
+            window.add(loss_value * len(yb), correct, len(yb))
+            if step % config.train.log_every == 0 or step == total_steps:
+                yield window.flush(epoch, step, total_steps)
+        if status != "finished":
+            break
+        val_loss, val_accuracy = evaluate(model, dataset, val_x, val_y, device)
+        if not math.isfinite(val_loss):
+            status, loss_value = "diverged", val_loss
+            break
+        yield EpochEnd(epoch, epochs, epoch_loss / epoch_seen, epoch_correct / epoch_seen,
+                       val_loss, val_accuracy, time.perf_counter() - start)
+
+    if status == "diverged":
+        model.load_state_dict(good_state)
+        yield Diverged(epoch, step, DIVERGED_MESSAGE.format(value=_describe_bad(loss_value), step=step))
+    elif status == "stopped":
+        yield Stopped(epoch, step)
+    test_loss, test_accuracy = evaluate(model, dataset, dataset.test_x, dataset.test_y, device)
+    model.eval()
+    yield Done(status, test_loss, test_accuracy, time.perf_counter() - start)
+
+
+def _describe_bad(value: float) -> str:
+    return "infinite" if math.isinf(value) else "not a number (NaN)"
+
+
+class _Window:
+    """Running loss/accuracy/speed since the last StepEnd."""
+
+    def __init__(self, start: float):
+        self.start = self.last = start
+        self.loss_sum, self.correct, self.seen = 0.0, 0, 0
+
+    def add(self, loss_sum: float, correct: int, seen: int) -> None:
+        self.loss_sum, self.correct, self.seen = self.loss_sum + loss_sum, self.correct + correct, self.seen + seen
+
+    def flush(self, epoch: int, step: int, total_steps: int) -> StepEnd:
+        now = time.perf_counter()
+        elapsed = now - self.start
+        event = StepEnd(epoch, step, total_steps, self.loss_sum / self.seen, self.correct / self.seen,
+                        self.seen / max(now - self.last, 1e-9), elapsed,
+                        elapsed / step * (total_steps - step))
+        self.last, self.loss_sum, self.correct, self.seen = now, 0.0, 0, 0
+        return event

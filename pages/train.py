@@ -1,0 +1,145 @@
+"""Train page: pick data, a network and its settings, then watch it learn live."""
+import streamlit as st
+
+from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.data import REGISTRY
+from core.jobs import RUNNER
+from core.models import PRESETS
+from core.train import Diverged, Done, Stopped
+from ui.charts import training_curves
+from ui.state import cached_dataset, current_job, remember_job
+
+OPTIMIZERS = {"sgd": "SGD", "sgd_momentum": "SGD with momentum", "adam": "Adam", "rmsprop": "RMSprop"}
+ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
+SCHEDULES = {"constant": "Constant", "one_cycle": "One-cycle (warm up, then cool down)"}
+SUBSETS = {0: "All training images", 5000: "Quick look: 5,000 images"}
+
+
+def apply_preset_defaults() -> None:
+    """Fill the knobs with the settings the chosen network was published with."""
+    preset = PRESETS[st.session_state.preset]
+    st.session_state.update(optimizer=preset.optimizer, learning_rate=preset.learning_rate,
+                            batch_size=preset.batch_size, epochs=preset.epochs,
+                            dropout=preset.dropout, schedule=preset.schedule)
+
+
+def setup_form() -> RunConfig | None:
+    """The setup column; returns the config, or None after showing what is wrong."""
+    if "preset" not in st.session_state:
+        st.session_state.preset = "fast_cnn"
+        apply_preset_defaults()
+    dataset = st.selectbox("Dataset", list(REGISTRY), format_func=lambda n: REGISTRY[n].title, key="dataset",
+                           help="The pictures the network learns from. MNIST is always available offline.")
+    st.selectbox("Network", list(PRESETS), format_func=lambda p: PRESETS[p].title, key="preset",
+                 on_change=apply_preset_defaults,
+                 help="The architecture: which layers, in what order. Picking one loads its usual settings.")
+    st.caption(PRESETS[st.session_state.preset].description)
+    st.radio("Training data", list(SUBSETS), format_func=SUBSETS.get, key="train_subset", horizontal=True,
+             help="Fewer images train much faster but learn less: good for a first look.")
+    with st.expander("Hyperparameters", expanded=False):
+        hyperparameter_widgets(REGISTRY[dataset].is_digits)
+    state = st.session_state
+    try:
+        return RunConfig(
+            DataConfig(dataset, state.validation_split, state.train_subset, state.augment),
+            ModelConfig(state.preset, state.activation, state.dropout),
+            TrainConfig(state.optimizer, state.learning_rate, state.batch_size, state.epochs,
+                        state.weight_decay, state.schedule, state.seed))
+    except ValueError as error:
+        st.error(str(error))
+        return None
+
+
+def hyperparameter_widgets(is_digits: bool) -> None:
+    left, right = st.columns(2)
+    left.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key="optimizer",
+                   help="The rule that nudges the weights after each batch. Adam is a safe first choice.")
+    right.number_input("Learning rate", min_value=0.0, max_value=100.0, format="%.4f", step=0.0005,
+                       key="learning_rate", help="How big each nudge is. Too big and the loss explodes; too small and it crawls.")
+    left.number_input("Batch size", min_value=0, max_value=8192, step=16, key="batch_size",
+                      help="How many images the network looks at before each nudge.")
+    right.number_input("Epochs", min_value=0, max_value=500, step=1, key="epochs",
+                       help="How many times the network sees every training image.")
+    left.slider("Dropout", 0.0, 0.9, step=0.05, key="dropout",
+                help="Share of neurons switched off at random while training, so it cannot rely on any one.")
+    right.number_input("Weight decay", min_value=0.0, max_value=1.0, format="%.5f", step=0.0001, value=0.0,
+                       key="weight_decay", help="Gently pulls weights towards zero to keep the model simple.")
+    left.selectbox("Activation", list(ACTIVATIONS), format_func=ACTIVATIONS.get, key="activation",
+                   help="The bend each neuron applies to its sum. ReLU trains fastest in most cases.")
+    right.selectbox("Learning-rate schedule", list(SCHEDULES), format_func=SCHEDULES.get, key="schedule",
+                    help="Keep the rate fixed, or warm up then lower it: one-cycle often learns faster.")
+    left.toggle("Data augmentation", value=False, key="augment",
+                help=("Small random rotations, shifts and zooms of each digit" if is_digits else
+                      "Random mirror flips and shifted crops of each photo") + ", so the network generalises.")
+    right.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="seed",
+                       help="Same seed, same settings: same result. Change it to see how much luck matters.")
+    left.slider("Validation split", 0.05, 0.5, value=0.1, step=0.05, key="validation_split",
+                help="Share of training images held back to check, each epoch, how well the model generalises.")
+
+
+def start_training(config: RunConfig) -> None:
+    dataset, problem = cached_dataset(config.data.dataset)
+    if problem:
+        st.error(problem)
+        return
+    remember_job(RUNNER.submit(config, dataset))
+    st.rerun()
+
+
+def live_view() -> None:
+    """Progress, charts and results of this session's run; polls while it trains."""
+    job = current_job()
+    if job is None:
+        st.info("Pick a dataset and a network on the left, then press **Train**. "
+                "The charts will appear here and update as the network learns.")
+        return
+    events = job.events()
+    if job.is_done and st.session_state.get("shown_done") != job.id:
+        st.session_state.shown_done = job.id
+        st.rerun()  # a full rerun stops the polling and re-enables Train
+    if job.status == "queued":
+        st.info(f"Waiting for a free slot: position {RUNNER.queue_position(job)} in the queue. "
+                f"Up to {RUNNER.max_parallel} runs train at once so that each stays fast.")
+    latest = next((e for e in reversed(events) if hasattr(e, "seconds_left")), None)
+    if job.status == "running":
+        if latest is None:
+            st.progress(0.0, text="Starting…")
+        else:
+            st.progress(latest.step / latest.total_steps,
+                        text=f"Epoch {latest.epoch}/{job.config.train.epochs} · step {latest.step:,}/"
+                             f"{latest.total_steps:,} · {latest.samples_per_second:,.0f} images/s · "
+                             f"about {latest.seconds_left:,.0f} s left")
+        if st.button("⏹ Stop", key="stop"):
+            job.stop()
+    if events:
+        st.plotly_chart(training_curves(events), width="stretch", key="curves")
+    show_outcome(job, events)
+
+
+def show_outcome(job, events) -> None:
+    done = events[-1] if events and isinstance(events[-1], Done) else None
+    if job.status == "failed":
+        st.error(f"Training failed: {job.error}")
+    for event in events:
+        if isinstance(event, Diverged):
+            st.warning(event.message)
+        if isinstance(event, Stopped):
+            st.info(f"Stopped at step {event.step:,} as asked. The model trained so far is kept.")
+    if done is not None:
+        left, middle, right = st.columns(3)
+        left.metric("Test accuracy", f"{done.test_accuracy:.2%}",
+                    help="Share of the 10,000-ish test images, never seen in training, that it gets right.")
+        middle.metric("Test loss", f"{done.test_loss:.4f}", help="How wrong it is on average; lower is better.")
+        right.metric("Training time", f"{done.elapsed:,.1f} s")
+
+
+st.title("Train a network")
+setup, live = st.columns([1, 2], gap="large")
+with setup:
+    config = setup_form()
+    job = current_job()
+    busy = job is not None and not job.is_done
+    if st.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):
+        start_training(config)
+with live:
+    st.fragment(live_view, run_every=1.0 if busy else None)()

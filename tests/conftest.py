@@ -1,0 +1,17 @@
+"""Shared test setup: real offline data from ../shared/datasets when it is there."""
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+if SHARED_DATASETS.is_dir():
+    os.environ.setdefault("PLAYGROUND_DATA_DIR", str(SHARED_DATASETS))
+os.environ.setdefault("PLAYGROUND_DEVICE", "cpu")  # tests are CPU only
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    from core.data import load_dataset
+
+    return load_dataset("mnist")
