@@ -1,0 +1,22 @@
+"""A person's first run: open the app, train a quick model, watch the chart, see the result."""
+
+
+
+def test_a_quick_run_shows_live_charts_and_finishes(page):
+    page.get_by_text("Quick look: 5,000 images").click()
+    page.get_by_role("button", name="▶ Train").click()
+    page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
+    page.get_by_text("Test accuracy").wait_for(timeout=120_000)
+    value = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    assert float(value.rstrip("%")) > 90
+    assert page.get_by_role("button", name="▶ Train").is_enabled()
+    assert "run=" in page.url  # a refresh finds the same run again
+
+
+def test_the_run_survives_a_browser_refresh(page):
+    page.get_by_text("Quick look: 5,000 images").click()
+    page.get_by_role("button", name="▶ Train").click()
+    page.get_by_text("Test accuracy").wait_for(timeout=120_000)
+    page.reload()
+    page.get_by_text("Test accuracy").wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1

@@ -1,0 +1,45 @@
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    return at.run()
+
+
+def test_train_page_trains_a_quick_model_to_a_test_accuracy():
+    at = open_app()
+    assert not at.exception
+    assert at.title[0].value == "Train a network"
+    at.radio(key="train_subset").set_value(5000)
+    at.number_input(key="epochs").set_value(1)
+    next(b for b in at.button if "Train" in b.label).click()
+    at.run()
+    deadline = time.monotonic() + 180
+    while not at.metric and time.monotonic() < deadline:
+        time.sleep(1)
+        at.run()
+    assert not at.exception
+    accuracy = next(m for m in at.metric if m.label == "Test accuracy")
+    assert float(accuracy.value.rstrip("%")) > 90  # 5,000 images, one epoch of the Fast CNN
+    assert any(chart for chart in at.get("plotly_chart"))
+
+
+def test_impossible_values_get_a_message_and_train_is_disabled():
+    at = open_app()
+    at.number_input(key="batch_size").set_value(0).run()
+    assert any("Batch size" in e.value for e in at.error)
+    assert next(b for b in at.button if "Train" in b.label).disabled
+
+
+def test_picking_a_network_loads_its_published_settings():
+    at = open_app()
+    at.selectbox(key="preset").set_value("lenet").run()
+    assert at.number_input(key="batch_size").value == 32
+    assert at.selectbox(key="optimizer").value == "adam"
+    at.selectbox(key="preset").set_value("mlp_512").run()
+    assert at.selectbox(key="optimizer").value == "rmsprop" and at.slider(key="dropout").value == 0.2
