@@ -23,8 +23,8 @@ def apply_preset_defaults() -> None:
                             dropout=preset.dropout, schedule=preset.schedule)
 
 
-def setup_form() -> RunConfig | None:
-    """The setup column; returns the config, or None after showing what is wrong."""
+def setup_form():
+    """The setup column; returns (config or None after showing what is wrong, a slot for Train)."""
     if "preset" not in st.session_state:
         st.session_state.preset = "fast_cnn"
         apply_preset_defaults()
@@ -36,7 +36,8 @@ def setup_form() -> RunConfig | None:
     st.caption(PRESETS[st.session_state.preset].description)
     st.radio("Training data", list(SUBSETS), format_func=SUBSETS.get, key="train_subset", horizontal=True,
              help="Fewer images train much faster but learn less: good for a first look.")
-    with st.expander("Hyperparameters", expanded=False):
+    button_slot = st.container()  # Train sits here, above the long list of settings
+    with st.expander("Hyperparameters: how it learns", expanded=False):
         hyperparameter_widgets(REGISTRY[dataset].is_digits)
     state = st.session_state
     try:
@@ -44,10 +45,10 @@ def setup_form() -> RunConfig | None:
             DataConfig(dataset, state.validation_split, state.train_subset, state.augment),
             ModelConfig(state.preset, state.activation, state.dropout),
             TrainConfig(state.optimizer, state.learning_rate, state.batch_size, state.epochs,
-                        state.weight_decay, state.schedule, state.seed))
+                        state.weight_decay, state.schedule, state.seed)), button_slot
     except ValueError as error:
-        st.error(str(error))
-        return None
+        button_slot.error(str(error))
+        return None, button_slot
 
 
 def hyperparameter_widgets(is_digits: bool) -> None:
@@ -109,7 +110,7 @@ def live_view() -> None:
                         text=f"Epoch {latest.epoch}/{job.config.train.epochs} · step {latest.step:,}/"
                              f"{latest.total_steps:,} · {latest.samples_per_second:,.0f} images/s · "
                              f"about {latest.seconds_left:,.0f} s left")
-        if st.button("⏹ Stop", key="stop"):
+        if st.button("Stop", icon=":material/stop_circle:", key="stop", help="Ends training within a second; the model so far is kept."):
             job.stop()
     if events:
         st.plotly_chart(training_curves(events), width="stretch", key="curves")
@@ -134,12 +135,12 @@ def show_outcome(job, events) -> None:
 
 
 st.title("Train a network")
-setup, live = st.columns([1, 2], gap="large")
+setup, live = st.columns([2, 3], gap="large")
 with setup:
-    config = setup_form()
+    config, button_slot = setup_form()
     job = current_job()
     busy = job is not None and not job.is_done
-    if st.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):
+    if button_slot.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):
         start_training(config)
 with live:
     st.fragment(live_view, run_every=1.0 if busy else None)()

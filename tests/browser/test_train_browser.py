@@ -1,7 +1,6 @@
 """A person's first run: open the app, train a quick model, watch the chart, see the result."""
 
 
-
 def test_a_quick_run_shows_live_charts_and_finishes(page):
     page.get_by_text("Quick look: 5,000 images").click()
     page.get_by_role("button", name="▶ Train").click()
