@@ -1,8 +1,9 @@
 """Neural Playground: the entry point. Sets up the page, the shared sidebar and navigation."""
 import streamlit as st
 
-from core.jobs import RUNNER
 from core.device import describe_device
+from core.jobs import RUNNER
+from ui.state import keep_settings
 
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
 
@@ -15,4 +16,5 @@ with st.sidebar:
     st.caption(f"Training on **{describe_device(RUNNER.device)}**. "
                f"Up to {RUNNER.max_parallel} runs train at once; others wait in a queue.")
 
+keep_settings()  # the Train page's settings survive a visit to another page
 navigation.run()

@@ -39,6 +39,14 @@ def setup_form():
     button_slot = st.container()  # Train sits here, above the long list of settings
     with st.expander("Hyperparameters: how it learns", expanded=False):
         hyperparameter_widgets(REGISTRY[dataset].is_digits)
+    # Widgets above are always drawn: Streamlit forgets the values of widgets that skip a run.
+    _, problem = cached_dataset(dataset)  # loaded now, so pressing Train starts at once
+    if problem:
+        button_slot.error(problem)
+        if button_slot.button("Check again", help="Looks for the files (or the internet) once more."):
+            cached_dataset.clear()
+            st.rerun()
+        return None, button_slot
     state = st.session_state
     try:
         return RunConfig(

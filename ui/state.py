@@ -31,3 +31,14 @@ def current_job() -> Job | None:
         st.session_state.job_id = job.id
         st.session_state.setdefault("job_ids", []).append(job.id)
     return job
+
+
+TRAIN_SETTINGS = ("dataset", "preset", "train_subset", "optimizer", "learning_rate", "batch_size", "epochs",
+                  "dropout", "weight_decay", "activation", "schedule", "augment", "seed", "validation_split")
+
+
+def keep_settings(keys: tuple[str, ...] = TRAIN_SETTINGS) -> None:
+    """Keep widget values while their page is not shown (Streamlit drops unrendered widgets' state)."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]

@@ -43,3 +43,18 @@ def test_picking_a_network_loads_its_published_settings():
     assert at.selectbox(key="optimizer").value == "adam"
     at.selectbox(key="preset").set_value("mlp_512").run()
     assert at.selectbox(key="optimizer").value == "rmsprop" and at.slider(key="dropout").value == 0.2
+
+
+def test_an_unavailable_dataset_is_explained_and_mnist_still_works(monkeypatch, tmp_path):
+    from core import data
+
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(data, "_download", lambda name, root: (_ for _ in ()).throw(OSError("offline")))
+    at = open_app()
+    at.selectbox(key="dataset").set_value("fashion_mnist").run()
+    assert not at.exception
+    assert any("Fashion-MNIST" in e.value and "MNIST always works offline" in e.value for e in at.error)
+    assert next(b for b in at.button if "Train" in b.label).disabled
+    at.selectbox(key="dataset").set_value("mnist").run()
+    assert not at.error, at.error[0].value
+    assert not next(b for b in at.button if "Train" in b.label).disabled
