@@ -109,11 +109,13 @@ class JobRunner:
                 job.status = "stopped"
                 return
             job.status = "running"
+            torch.set_num_threads(self._fair_threads())
             try:
                 job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
                 final_status = "failed"
                 for event in train(job.model, job.dataset, job.config, self.device, job._stop):
                     job._add(event)
+                    torch.set_num_threads(self._fair_threads())  # affects this worker thread only
                     if isinstance(event, Done):
                         final_status = event.status
                 job.model.cpu()  # pages run it next to CPU tensors
@@ -121,6 +123,12 @@ class JobRunner:
             except Exception as error:  # shown to the user; the app keeps running
                 job.error = f"{type(error).__name__}: {error}"
                 job.status = "failed"
+
+    def _fair_threads(self) -> int:
+        """CPU threads for one running job: more threads than cores slows everyone down."""
+        with self._lock:
+            running = sum(job.status == "running" for job in self._jobs.values())
+        return max(1, (os.cpu_count() or 1) // max(1, running))
 
     def _forget_old_jobs(self) -> None:
         finished = [job for job in self._jobs.values() if job.is_done]
