@@ -1,0 +1,84 @@
+"""The app as a user meets it: cold start, memory, and training through the page."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_page(url: str, timeout: float) -> None:
+    """Until the Train page's title is drawn in Chromium (or, without a browser, the server answers)."""
+    chromium = Path("/usr/bin/chromium")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    if not chromium.exists():
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        page.goto(url)
+        page.get_by_text("Train a network").wait_for(timeout=timeout * 1000)
+        page.get_by_role("button", name="▶ Train").wait_for(timeout=timeout * 1000)  # MNIST is loaded
+        browser.close()
+
+
+def cold_start(timeout: float = 120) -> tuple[float, float]:
+    """Seconds from `streamlit run app.py` to the first page drawn, and the server's memory (MB) then."""
+    import psutil
+
+    port = _free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                               "--server.port", str(port), "--server.headless", "true"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    try:
+        _wait_for_page(f"http://127.0.0.1:{port}", timeout)
+        seconds = time.perf_counter() - started
+        time.sleep(1)
+        megabytes = psutil.Process(server.pid).memory_info().rss / 2**20
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return seconds, megabytes
+
+
+def train_through_app(train_subset: int, epochs: int, timeout: float = 600) -> float:
+    """Press Train on the real page (AppTest, in this process) and rerun it every second, as the
+    page's polling does; returns the run's own training time."""
+    from streamlit.testing.v1 import AppTest
+
+    from core.jobs import RUNNER
+    from core.train import Done
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    app.radio(key="train_subset").set_value(train_subset)  # one of the page's choices: 0 or 5000
+    app.number_input(key="epochs").set_value(epochs)
+    next(button for button in app.button if "Train" in button.label).click()
+    app.run()
+    job = RUNNER.get(app.session_state["job_id"])
+    deadline = time.monotonic() + timeout
+    while not job.is_done and time.monotonic() < deadline:
+        time.sleep(1)
+        app.run()
+    return next(e for e in job.events() if isinstance(e, Done)).elapsed
