@@ -36,7 +36,12 @@ def project_samples_per_second(preset: str, dataset, steps: int, device) -> floa
     config = RunConfig(DataConfig(train_subset=(steps + 5) * 64), ModelConfig(preset=preset),
                        TrainConfig(batch_size=64, epochs=1, log_every=5))
     model = build_model(config.model, dataset.info.input_shape, 10)
-    steps_seen = [e for e in train(model, dataset, config, device) if isinstance(e, StepEnd)]
+    steps_seen = []
+    for event in train(model, dataset, config, device):
+        if isinstance(event, StepEnd):
+            steps_seen.append(event)
+            if event.step == event.total_steps:
+                break  # the validation and test passes that follow are not training
     first, last = steps_seen[0], steps_seen[-1]
     return (last.step - first.step) * 64 / (last.elapsed - first.elapsed)
 
