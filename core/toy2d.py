@@ -183,6 +183,10 @@ class ToyTrainer:
         self.train_x = torch.cat([self.train_x, torch.tensor([[x, y]], dtype=torch.float32)])
         self.train_y = torch.cat([self.train_y, torch.tensor([label])])
 
+    def parameter_count(self) -> int:
+        """How many weights and biases the network has."""
+        return sum(p.numel() for p in self.model.parameters())
+
     @property
     def is_diverged(self) -> bool:
         return self.diverged_message is not None
