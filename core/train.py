@@ -95,17 +95,23 @@ def split_train_validation(dataset: Dataset, config: RunConfig) -> tuple[torch.T
     return dataset.train_x[train_idx], dataset.train_y[train_idx], dataset.train_x[val_idx], dataset.train_y[val_idx]
 
 
+def memory_format(model: nn.Module) -> torch.memory_format:
+    """channels_last for convolutional models: oneDNN's convolutions run up to 1.5x faster with it."""
+    has_conv = any(isinstance(layer, nn.Conv2d) for layer in model.modules())
+    return torch.channels_last if has_conv else torch.contiguous_format
+
+
 @torch.inference_mode()
 def evaluate(model: nn.Module, dataset: Dataset, x: torch.Tensor, y: torch.Tensor,
              device: torch.device, batch_size: int = 1000) -> tuple[float, float]:
     """Mean cross-entropy loss and accuracy of model on images x with labels y."""
     was_training = model.training
     model.eval()
-    total_loss, correct = 0.0, 0
+    total_loss, correct, layout = 0.0, 0, memory_format(model)
     for start in range(0, len(y), batch_size):
         xb = x[start:start + batch_size].to(device)
         yb = y[start:start + batch_size].to(device)
-        logits = model(dataset.to_input(xb)).float()
+        logits = model(dataset.to_input(xb).contiguous(memory_format=layout)).float()
         total_loss += F.cross_entropy(logits, yb, reduction="sum").item()
         correct += (logits.argmax(1) == yb).sum().item()
     model.train(was_training)
@@ -148,7 +154,8 @@ def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.d
     batch_size, epochs = config.train.batch_size, config.train.epochs
     steps_per_epoch = math.ceil(len(train_y) / batch_size)
     total_steps = steps_per_epoch * epochs
-    model.to(device).train()
+    layout = memory_format(model)
+    model.to(device, memory_format=layout).train()
     optimizer, scheduler = make_optimizer(model, config, total_steps)
     yield Started(describe_device(device), sum(p.numel() for p in model.parameters()),
                   len(train_y), len(val_y), len(dataset.test_y), steps_per_epoch)
@@ -168,7 +175,7 @@ def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.d
             if config.data.augment:
                 xb = augment_batch(xb, dataset.info.is_digits, generator)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-                logits = model(dataset.to_input(xb))
+                logits = model(dataset.to_input(xb).contiguous(memory_format=layout))
             loss = F.cross_entropy(logits.float(), yb)
             loss_value = loss.item()
             step += 1
