@@ -12,7 +12,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from core.config import RunConfig
-from core.data import REGISTRY, DatasetInfo
+from core.data import DatasetInfo, dataset_info
 from core.models import build_model
 
 WEIGHTS_FILE, CONFIG_FILE = "model.safetensors", "config.json"
@@ -53,7 +53,7 @@ def save_bundle(folder: Path, model: nn.Module, config: RunConfig, metrics: dict
 
 def model_from_state(config: RunConfig, state: dict[str, torch.Tensor]) -> nn.Module:
     """Build the architecture of config and load state, checking every name and shape."""
-    info = REGISTRY[config.data.dataset]
+    info = dataset_info(config.data)
     model = build_model(config.model, info.input_shape, len(info.classes))
     expected = model.state_dict()
     missing, unexpected = set(expected) - set(state), set(state) - set(expected)
@@ -81,5 +81,5 @@ def load_bundle(folder: Path, label: str | None = None) -> LoadedModel:
     except Exception as error:  # safetensors raises several types for bad files
         raise ValueError(f"The weights file is missing or not a valid safetensors file ({error}).") from error
     model = model_from_state(config, state)
-    return LoadedModel(model, config, REGISTRY[config.data.dataset], label or folder.name,
+    return LoadedModel(model, config, dataset_info(config.data), label or folder.name,
                        document.get("metrics", {}))

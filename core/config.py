@@ -21,6 +21,9 @@ def _check_range(name: str, value: float, low: float, high: float, hint: str = "
         raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value:g}. {hint}".strip())
 
 
+CUSTOM_PREFIX = "custom:"  # the user's own images: "custom:<id>"
+
+
 @dataclass(frozen=True)
 class DataConfig:
     """Which images to learn from and how to split and vary them."""
@@ -29,9 +32,18 @@ class DataConfig:
     validation_split: float = 0.1  # share of the training images held back to check progress
     train_subset: int = 0  # 0 = all training images; otherwise the first N (a quick look)
     augment: bool = False  # small random shifts/rotations (digits) or flips/crops (colour)
+    # Only for the user's own images, so a saved model says what it reads and answers:
+    custom_classes: tuple[str, ...] = ()
+    custom_shape: tuple[int, ...] = ()  # (channels, height, width)
 
     def __post_init__(self) -> None:
-        _check_choice("dataset", self.dataset, DATASETS)
+        object.__setattr__(self, "custom_classes", tuple(self.custom_classes))  # JSON gives lists
+        object.__setattr__(self, "custom_shape", tuple(self.custom_shape))
+        if self.dataset.startswith(CUSTOM_PREFIX):
+            if len(self.custom_classes) < 2 or len(self.custom_shape) != 3:
+                raise ValueError("Your own images need at least two classes and an image size.")
+        else:
+            _check_choice("dataset", self.dataset, DATASETS)
         _check_range("Validation split", self.validation_split, 0.01, 0.5,
                      "Keep between 1% and 50% of the training images aside.")
         if self.train_subset < 0:

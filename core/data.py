@@ -51,6 +51,15 @@ REGISTRY = {
 }
 
 
+def dataset_info(data_config) -> DatasetInfo:
+    """What a model of this DataConfig reads and answers: built-in, or the user's own images."""
+    if data_config.dataset in REGISTRY:
+        return REGISTRY[data_config.dataset]
+    channels = data_config.custom_shape[0]
+    return DatasetInfo(data_config.dataset, "My images", data_config.custom_classes, data_config.custom_shape,
+                       (0.5,) * channels, (0.25,) * channels, False)
+
+
 @dataclass
 class Dataset:
     info: DatasetInfo
