@@ -29,7 +29,7 @@ class LoadedModel:
     metrics: dict = field(default_factory=dict)  # e.g. {"test_accuracy": 0.99}
 
 
-def _write_atomically(path: Path, write) -> None:
+def write_atomically(path: Path, write) -> None:
     """write(tmp_path), then rename over path: a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -46,9 +46,9 @@ def save_bundle(folder: Path, model: nn.Module, config: RunConfig, metrics: dict
     """Write model.safetensors and config.json into folder."""
     folder = Path(folder)
     state = {name: tensor.detach().cpu().contiguous() for name, tensor in model.state_dict().items()}
-    _write_atomically(folder / WEIGHTS_FILE, lambda tmp: save_file(state, tmp))
+    write_atomically(folder / WEIGHTS_FILE, lambda tmp: save_file(state, tmp))
     document = {"run": config.to_dict(), "metrics": metrics or {}}
-    _write_atomically(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(json.dumps(document, indent=2)))
+    write_atomically(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(json.dumps(document, indent=2)))
 
 
 def model_from_state(config: RunConfig, state: dict[str, torch.Tensor]) -> nn.Module:

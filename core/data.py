@@ -184,8 +184,24 @@ def missing_message(name: str) -> str:
             "to a folder that holds them. MNIST always works offline.")
 
 
+CUSTOM_DATASETS: dict[str, Dataset] = {}  # the users' own images, by name ("custom:<id>")
+
+
+def register_custom(dataset: Dataset) -> None:
+    """Make an uploaded dataset loadable by name, like the built-in ones, for this process."""
+    CUSTOM_DATASETS[dataset.info.name] = dataset
+
+
 def load_dataset(name: str, download: bool = True) -> Dataset:
     """Load a dataset into memory; raises DatasetUnavailable with a helpful message."""
+    if name.startswith("custom:"):
+        from core.kept_datasets import load_kept  # late import: kept_datasets imports this module
+
+        dataset = CUSTOM_DATASETS.get(name) or load_kept(name)
+        if dataset is None:
+            raise DatasetUnavailable("These images were uploaded in an earlier session and not kept. "
+                                     "Upload the archive again on the Train page.")
+        return dataset
     if name not in REGISTRY:
         raise ValueError(f"Unknown dataset '{name}'. Choose one of: {', '.join(REGISTRY)}.")
     if name == "mnist":

@@ -1,0 +1,143 @@
+"""The user's own images: a zip with one folder per class, read safely into memory.
+
+Nothing is extracted to disk, so no archive path can escape a folder (zip-slip). Each entry
+is checked before it is read: symlinks, nested archives, non-images and corrupt images are
+skipped and listed; decompression bombs, too many files and oversized archives are refused.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import stat
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import numpy as np
+import torch
+from PIL import Image
+
+from core.config import CUSTOM_PREFIX
+from core.data import Dataset, DatasetInfo
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
+ARCHIVE_SUFFIXES = {".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar"}
+MAX_ARCHIVE_BYTES = 50 * 2**20  # the app's upload limit
+MAX_FILES = 5000
+MAX_TOTAL_UNPACKED = 500 * 2**20
+MAX_IMAGE_PIXELS = 40_000_000  # about 6300 x 6300: anything larger is treated as a bomb
+MIN_IMAGES_PER_CLASS = 5
+
+
+@dataclass
+class ImageFolderReport:
+    """What was read and what was skipped, for the user to see."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+def decode_image(data: bytes, size: int, colour: bool) -> np.ndarray:
+    """Image bytes -> (C, size, size) uint8; ValueError for corrupt or bomb-sized images."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise ValueError(f"too many pixels ({image.width}x{image.height})")
+                image = image.convert("RGB" if colour else "L").resize((size, size), Image.BILINEAR)
+                pixels = np.asarray(image, dtype=np.uint8)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValueError("too many pixels (a decompression bomb?)") from error
+    except (OSError, SyntaxError, Image.UnidentifiedImageError) as error:
+        raise ValueError("not a readable image") from error
+    return pixels.transpose(2, 0, 1) if colour else pixels[None]
+
+
+def _class_and_name(path: str) -> tuple[str, str] | None:
+    parts = PurePosixPath(path).parts
+    return (parts[-2], parts[-1]) if len(parts) >= 2 else None
+
+
+def _check_archive(archive: zipfile.ZipFile, size_in_bytes: int) -> list[zipfile.ZipInfo]:
+    if size_in_bytes > MAX_ARCHIVE_BYTES:
+        raise ValueError(f"The archive is {size_in_bytes / 2**20:.0f} MB; the limit is {MAX_ARCHIVE_BYTES // 2**20} MB.")
+    entries = [info for info in archive.infolist() if not info.is_dir()]
+    if len(entries) > MAX_FILES:
+        raise ValueError(f"The archive holds {len(entries):,} files; the limit is {MAX_FILES:,}.")
+    if sum(info.file_size for info in entries) > MAX_TOTAL_UNPACKED:
+        raise ValueError("The archive unpacks to more than 500 MB (a zip bomb?), so it was refused.")
+    return entries
+
+
+def _skip_reason(info: zipfile.ZipInfo) -> str | None:
+    path = PurePosixPath(info.filename)
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "a symbolic link"
+    if path.is_absolute() or ".." in path.parts or "\\" in info.filename:
+        return "a path that points outside the archive"
+    if path.name.startswith(".") or "__MACOSX" in path.parts:
+        return "a hidden system file"
+    if path.suffix.lower() in ARCHIVE_SUFFIXES:
+        return "an archive inside the archive"
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return "not an image"
+    if _class_and_name(info.filename) is None:
+        return "not inside a class folder"
+    return None
+
+
+def read_zip(data: bytes, size: int = 32, colour: bool = True) -> tuple[dict[str, list[np.ndarray]], ImageFolderReport]:
+    """Images per class folder from zip bytes, plus the report of what was skipped."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise ValueError("This file is not a zip archive.") from error
+    report, images = ImageFolderReport(), {}
+    with archive:
+        for info in _check_archive(archive, len(data)):
+            reason = _skip_reason(info)
+            if reason is None:
+                try:
+                    pixels = decode_image(archive.read(info), size, colour)
+                except ValueError as error:
+                    reason = str(error)
+                except (zipfile.BadZipFile, OSError, EOFError):
+                    reason = "damaged inside the archive"
+            if reason:
+                report.skipped.append((info.filename, reason))
+                continue
+            images.setdefault(_class_and_name(info.filename)[0], []).append(pixels)
+    report.counts = {name: len(items) for name, items in sorted(images.items())}
+    return images, report
+
+
+def check_classes(counts: dict[str, int]) -> None:
+    """Refuse a single class or classes with too few images, in plain words."""
+    if len(counts) < 2:
+        raise ValueError("A classifier needs at least two classes: put each class's images in its own folder "
+                         f"(found {len(counts)} class{'es' if len(counts) != 1 else ''}).")
+    small = [name for name, count in counts.items() if count < MIN_IMAGES_PER_CLASS]
+    if small:
+        raise ValueError(f"Each class needs at least {MIN_IMAGES_PER_CLASS} images; too few in: {', '.join(small)}.")
+
+
+def build_dataset(images: dict[str, list[np.ndarray]], test_share: float = 0.15, seed: int = 0) -> Dataset:
+    """Stack the images into a Dataset; a seeded share of every class is kept aside for testing."""
+    check_classes({name: len(items) for name, items in images.items()})
+    classes = tuple(sorted(images))
+    x = np.stack([pixels for name in classes for pixels in images[name]])
+    y = np.array([index for index, name in enumerate(classes) for _ in images[name]], dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    test_mask = np.zeros(len(y), dtype=bool)
+    for index in range(len(classes)):
+        members = rng.permutation(np.flatnonzero(y == index))
+        test_mask[members[:max(1, round(len(members) * test_share))]] = True
+    dataset_id = hashlib.sha256(x.tobytes() + "|".join(classes).encode()).hexdigest()[:12]
+    channels = x.shape[1]
+    info = DatasetInfo(f"{CUSTOM_PREFIX}{dataset_id}", "My images", classes, tuple(x.shape[1:]),
+                       (0.5,) * channels, (0.25,) * channels, False)
+    as_tensor = lambda a: torch.from_numpy(np.ascontiguousarray(a))  # noqa: E731
+    return Dataset(info, as_tensor(x[~test_mask]), as_tensor(y[~test_mask]), as_tensor(x[test_mask]),
+                   as_tensor(y[test_mask]), source="your upload")
