@@ -35,7 +35,8 @@ def describe(model: nn.Module) -> list[tuple]:
 # Parameter counts worked out by hand: a k x k convolution has in*out*k*k weights + out biases,
 # a dense layer in*out weights + out biases. Sizes: 28 -conv3-> 26 -pool-> 13 -conv3-> 11 -pool-> 5 -conv3-> 3.
 SIMPLE_CNN = ([("Conv2d", 1, 32, 3), ("ReLU",), ("MaxPool2d", 2), ("Conv2d", 32, 64, 3), ("ReLU",), ("MaxPool2d", 2),
-               ("Conv2d", 64, 64, 3), ("ReLU",), ("Flatten",), ("Linear", 3 * 3 * 64, 64), ("ReLU",), ("Linear", 64, 10)],
+               ("Conv2d", 64, 64, 3), ("ReLU",), ("Flatten",), ("Linear", 3 * 3 * 64, 64), ("ReLU",),
+               ("Linear", 64, 10)],
               (1 * 32 * 9 + 32) + (32 * 64 * 9 + 64) + (64 * 64 * 9 + 64) + (576 * 64 + 64) + (64 * 10 + 10))
 # 32 -conv3-> 30 -pool-> 15, so 15 * 15 * 32 = 7200 numbers reach the dense layer.
 TINY_CIFAR = ([("Conv2d", 3, 32, 3), ("ReLU",), ("MaxPool2d", 2), ("Flatten",), ("Linear", 7200, 64), ("ReLU",),

@@ -1,6 +1,4 @@
 """The 2-D playground core: datasets, the small MLP, step-wise training, the probability map."""
-import time
-
 import numpy as np
 import pytest
 import torch
