@@ -154,6 +154,7 @@ def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.d
     batch_size, epochs = config.train.batch_size, config.train.epochs
     steps_per_epoch = math.ceil(len(train_y) / batch_size)
     total_steps = steps_per_epoch * epochs
+    log_every = max(1, min(config.train.log_every, steps_per_epoch // 4))  # at least 4 points an epoch
     layout = memory_format(model)
     model.to(device, memory_format=layout).train()
     optimizer, scheduler = make_optimizer(model, config, total_steps)
@@ -182,7 +183,7 @@ def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.d
             if not math.isfinite(loss_value):
                 status = "diverged"
                 break
-            if step % config.train.log_every == 1 or config.train.log_every == 1:
+            if step % log_every == 1 or log_every == 1:
                 good_state = _snapshot(model)  # these weights gave a finite loss
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -192,7 +193,7 @@ def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.d
             correct = (logits.argmax(1) == yb).sum().item()
             epoch_loss, epoch_correct, epoch_seen = epoch_loss + loss_value * len(yb), epoch_correct + correct, epoch_seen + len(yb)
             window.add(loss_value * len(yb), correct, len(yb))
-            if step % config.train.log_every == 0 or step == total_steps:
+            if step % log_every == 0 or step == total_steps:
                 yield window.flush(epoch, step, total_steps)
         if status != "finished":
             break

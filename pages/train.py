@@ -7,12 +7,18 @@ from core.jobs import RUNNER
 from core.models import PRESETS
 from core.train import Diverged, Done, Stopped
 from ui.charts import training_curves
+from ui.my_images import my_images_section
 from ui.state import cached_dataset, current_job, remember_job
 
 OPTIMIZERS = {"sgd": "SGD", "sgd_momentum": "SGD with momentum", "adam": "Adam", "rmsprop": "RMSprop"}
 ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
 SCHEDULES = {"constant": "Constant", "one_cycle": "One-cycle (warm up, then cool down)"}
 SUBSETS = {0: "All training images", 5000: "Quick look: 5,000 images"}
+MY_IMAGES = "my_images"
+
+
+def dataset_title(choice: str) -> str:
+    return "My images (upload a zip)" if choice == MY_IMAGES else REGISTRY[choice].title
 
 
 def apply_preset_defaults() -> None:
@@ -26,10 +32,11 @@ def apply_preset_defaults() -> None:
 def setup_form():
     """The setup column; returns (config or None after showing what is wrong, a slot for Train)."""
     if "preset" not in st.session_state:
-        st.session_state.preset = "fast_cnn"
+        st.session_state.update(preset="fast_cnn", augment=False)
         apply_preset_defaults()
-    dataset = st.selectbox("Dataset", list(REGISTRY), format_func=lambda n: REGISTRY[n].title, key="dataset",
-                           help="The pictures the network learns from. MNIST is always available offline.")
+    choice = st.selectbox("Dataset", [*REGISTRY, MY_IMAGES], format_func=dataset_title, key="dataset",
+                          help="The pictures the network learns from. MNIST is always available offline.")
+    custom = my_images_section() if choice == MY_IMAGES else None
     st.selectbox("Network", list(PRESETS), format_func=lambda p: PRESETS[p].title, key="preset",
                  on_change=apply_preset_defaults,
                  help="The architecture: which layers, in what order. Picking one loads its usual settings.")
@@ -38,9 +45,15 @@ def setup_form():
              help="Fewer images train much faster but learn less: good for a first look.")
     button_slot = st.container()  # Train sits here, above the long list of settings
     with st.expander("Hyperparameters: how it learns", expanded=False):
-        hyperparameter_widgets(REGISTRY[dataset].is_digits)
+        hyperparameter_widgets(choice in REGISTRY and REGISTRY[choice].is_digits)
     # Widgets above are always drawn: Streamlit forgets the values of widgets that skip a run.
-    _, problem = cached_dataset(dataset)  # loaded now, so pressing Train starts at once
+    if choice == MY_IMAGES:
+        problem = None if custom else "Upload a zip of your images (one folder per class) to train on them."
+    else:
+        _, problem = cached_dataset(choice)  # loaded now, so pressing Train starts at once
+    if problem and choice == MY_IMAGES:
+        button_slot.info(problem)
+        return None, button_slot
     if problem:
         button_slot.error(problem)
         if button_slot.button("Check again", help="Looks for the files (or the internet) once more."):
@@ -49,8 +62,11 @@ def setup_form():
         return None, button_slot
     state = st.session_state
     try:
+        data = DataConfig(choice, state.validation_split, state.train_subset, state.augment) if custom is None else \
+            DataConfig(custom.info.name, state.validation_split, state.train_subset, state.augment,
+                       custom.info.classes, custom.info.input_shape)
         return RunConfig(
-            DataConfig(dataset, state.validation_split, state.train_subset, state.augment),
+            data,
             ModelConfig(state.preset, state.activation, state.dropout),
             TrainConfig(state.optimizer, state.learning_rate, state.batch_size, state.epochs,
                         state.weight_decay, state.schedule, state.seed)), button_slot
@@ -77,7 +93,7 @@ def hyperparameter_widgets(is_digits: bool) -> None:
                    help="The bend each neuron applies to its sum. ReLU trains fastest in most cases.")
     right.selectbox("Learning-rate schedule", list(SCHEDULES), format_func=SCHEDULES.get, key="schedule",
                     help="Keep the rate fixed, or warm up then lower it: one-cycle often learns faster.")
-    left.toggle("Data augmentation", value=False, key="augment",
+    left.toggle("Data augmentation", key="augment",
                 help=("Small random rotations, shifts and zooms of each digit" if is_digits else
                       "Random mirror flips and shifted crops of each photo") + ", so the network generalises.")
     right.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="seed",

@@ -1,19 +1,39 @@
 """Session helpers shared by pages: cached datasets and this visitor's current run."""
 from __future__ import annotations
 
+import uuid
+
 import streamlit as st
 
+from core.config import CUSTOM_PREFIX
 from core.data import Dataset, DatasetUnavailable, load_dataset
 from core.jobs import RUNNER, Job
 
 
 @st.cache_resource(show_spinner="Loading images into memory…")
-def cached_dataset(name: str) -> tuple[Dataset | None, str | None]:
-    """(dataset, None) or (None, what is missing). Read-only, so shared by every visitor."""
+def _shared_dataset(name: str) -> tuple[Dataset | None, str | None]:
     try:
         return load_dataset(name), None
     except DatasetUnavailable as error:
         return None, str(error)
+
+
+def cached_dataset(name: str) -> tuple[Dataset | None, str | None]:
+    """(dataset, None) or (None, what is missing). Built-in sets are cached: read-only, shared by all."""
+    if name.startswith(CUSTOM_PREFIX):  # the user's own images are already in memory, or kept on disk
+        try:
+            return load_dataset(name), None
+        except DatasetUnavailable as error:
+            return None, str(error)
+    return _shared_dataset(name)
+
+
+cached_dataset.clear = _shared_dataset.clear
+
+
+def owner_token() -> str:
+    """This browser session's identity: what it saves, only it may change or delete."""
+    return st.session_state.setdefault("owner_token", uuid.uuid4().hex)
 
 
 def remember_job(job: Job) -> None:

@@ -1,13 +1,12 @@
 """The user's own images: a generated 3-class zip trains well; bad archives are refused or cleaned."""
 import io
 import os
-import stat
 import zipfile
 
 import numpy as np
 import pytest
 import torch
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import load_dataset, register_custom
@@ -15,44 +14,7 @@ from core.image_folder import MAX_FILES, build_dataset, read_zip
 from core.kept_datasets import discard, keep, load_kept
 from core.models import build_model
 from core.train import Done, EpochEnd, train
-
-SHAPES = ("circles", "squares", "triangles")
-
-
-def shape_image(kind: str, rng: np.random.Generator, size: int = 48) -> bytes:
-    """A random-sized, random-placed, random-coloured shape on a random background, as PNG."""
-    image = Image.new("RGB", (size, size), tuple(int(v) for v in rng.integers(0, 90, 3)))
-    draw = ImageDraw.Draw(image)
-    r = int(rng.integers(9, 17))
-    cx, cy = (int(v) for v in rng.integers(r + 1, size - r - 1, 2))
-    colour = tuple(int(v) for v in rng.integers(150, 256, 3))
-    if kind == "circles":
-        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour)
-    elif kind == "squares":
-        draw.rectangle([cx - r, cy - r, cx + r, cy + r], fill=colour)
-    else:
-        draw.polygon([(cx, cy - r), (cx - r, cy + r), (cx + r, cy + r)], fill=colour)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def make_zip(entries: dict[str, bytes], symlinks: dict[str, str] | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-        for name, target in (symlinks or {}).items():
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, target)
-    return buffer.getvalue()
-
-
-def shapes_zip(per_class: int = 60, seed: int = 0) -> bytes:
-    rng = np.random.default_rng(seed)
-    return make_zip({f"shapes/{kind}/{i}.png": shape_image(kind, rng) for kind in SHAPES for i in range(per_class)})
-
+from tests.shapes import SHAPES, make_zip, shape_image, shapes_zip
 
 def test_a_three_class_zip_loads_and_a_small_cnn_learns_it():
     images, report = read_zip(shapes_zip(), size=32, colour=True)

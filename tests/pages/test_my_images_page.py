@@ -1,0 +1,40 @@
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.shapes import shapes_zip
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def test_upload_a_zip_of_classes_and_train_a_short_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="dataset").set_value("my_images").run()
+    assert any("Upload a zip" in i.value for i in at.info)
+    assert next(b for b in at.button if "Train" in b.label).disabled
+    at.file_uploader(key="my_images_zip").set_value(("shapes.zip", shapes_zip(per_class=30), "application/zip"))
+    at.run()
+    assert not at.exception and not at.error
+    assert any("3 classes" in s.value and "circles" in s.value for s in at.success)
+    assert at.toggle(key="augment").value  # on by default for a small set
+    at.number_input(key="epochs").set_value(2)
+    next(b for b in at.button if "Train" in b.label).click()
+    at.run()
+    deadline = time.monotonic() + 120
+    while not at.metric and time.monotonic() < deadline:
+        time.sleep(1)
+        at.run()
+    assert not at.exception
+    assert any(m.label == "Test accuracy" for m in at.metric)
+
+
+def test_a_single_class_zip_is_refused_with_a_message():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="dataset").set_value("my_images").run()
+    at.file_uploader(key="my_images_zip").set_value(("one.zip", shapes_zip(per_class=6, kinds=("circles",)),
+                                                     "application/zip"))
+    at.run()
+    assert any("at least two classes" in e.value for e in at.error)
+    assert next(b for b in at.button if "Train" in b.label).disabled

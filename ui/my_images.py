@@ -1,0 +1,86 @@
+"""The "My images" part of the Train page: upload a zip of class folders, see what was read."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from core.data import CUSTOM_DATASETS, Dataset, register_custom
+from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, read_zip
+from core.kept_datasets import discard, keep, owner_of
+from ui.state import owner_token
+
+SIZES = {32: "32 x 32 (fast)", 64: "64 x 64 (more detail, slower)"}
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading your images…")
+def _read(data: bytes, size: int, colour: bool):
+    return read_zip(data, size, colour)
+
+
+def my_images_section() -> Dataset | None:
+    """Upload widgets and summary; returns the user's dataset once it is usable."""
+    st.caption(f"A zip with one folder per class (for example `good/` and `defective/`), at least "
+               f"{MIN_IMAGES_PER_CLASS} images in each; a few dozen per class work well.")
+    upload = st.file_uploader("Images (zip)", type=["zip"], key="my_images_zip",
+                              help="Only the images inside are read; nothing is unpacked to disk.")
+    left, right = st.columns(2)
+    size = left.selectbox("Image size", list(SIZES), format_func=SIZES.get, key="my_images_size",
+                          help="Every image is resized to this square; bigger keeps detail but trains slower.")
+    colour = right.toggle("Colour", value=True, key="my_images_colour",
+                          help="Off turns the images grey: faster, and enough when colour doesn't matter.")
+    if upload is None:  # after a visit to another page the uploader is empty, but the images are kept
+        earlier = CUSTOM_DATASETS.get(st.session_state.get("my_images_name", ""))
+        if earlier is not None:
+            st.caption(f"Using the images you uploaded earlier ({', '.join(earlier.info.classes)}). "
+                       "Upload another zip to replace them.")
+        return earlier
+    try:
+        images, report = _read(upload.getvalue(), size, colour)
+        dataset = build_dataset(images)
+    except ValueError as error:
+        st.error(str(error))
+        return None
+    register_custom(dataset)
+    if st.session_state.get("my_images_name") != dataset.info.name:
+        st.session_state.my_images_name = dataset.info.name
+        st.session_state.update(small_dataset_settings(len(dataset.train_y)))
+    show_summary(dataset, report)
+    keep_or_discard(dataset)
+    return dataset
+
+
+def small_dataset_settings(train_images: int) -> dict:
+    """Settings that suit a few hundred images: small batches, enough epochs for ~200 steps, augmentation."""
+    batch_size = 16 if train_images < 2000 else 64
+    steps_per_epoch = max(1, train_images // batch_size)
+    return {"augment": train_images < 5000, "batch_size": batch_size,
+            "epochs": min(40, max(5, math.ceil(200 / steps_per_epoch)))}
+
+
+def show_summary(dataset: Dataset, report) -> None:
+    counts = ", ".join(f"**{name}** {count}" for name, count in report.counts.items())
+    st.success(f"{len(report.counts)} classes: {counts}. {len(dataset.test_y)} images are kept aside to test "
+               "the finished model.")
+    samples = [dataset.train_x[(dataset.train_y == index).nonzero()[0, 0]] for index in range(len(dataset.info.classes))]
+    shown = [np.asarray(pixels.permute(1, 2, 0)).squeeze() for pixels in samples[:8]]
+    st.image(shown, caption=list(dataset.info.classes[:8]), width=72)
+    if report.skipped:
+        with st.expander(f"{len(report.skipped)} file(s) skipped"):
+            st.dataframe([{"file": path, "why": reason} for path, reason in report.skipped], hide_index=True)
+
+
+def keep_or_discard(dataset: Dataset) -> None:
+    owner = owner_of(dataset.info.name)
+    if owner is None:
+        if st.button("Keep these images", help="Stores them with your runs, so you can use them after a restart."):
+            keep(dataset, owner_token())
+            st.rerun()
+    elif owner == owner_token():
+        st.caption("These images are kept with your runs.")
+        if st.button("Discard the kept copy", help="Deletes the stored images; models trained on them stay."):
+            discard(dataset.info.name, owner_token())
+            st.rerun()
+    else:
+        st.caption("These images were kept by another session; only that session can discard them.")
