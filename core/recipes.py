@@ -68,8 +68,8 @@ def _recipes() -> dict[str, Recipe]:
                "then predicts x=[1,1,1].", None,
                "Two points cannot teach a rule: [1,1,1] shares two features with each of them, so nothing in the "
                "data says which class it belongs to, and 10 small SGD steps barely move the random starting "
-               "weights. The answer mostly reflects the random initialisation and sits near 0.5; change the "
-               "seed and it changes. A real model needs many varied examples.",
+               "weights. The answer mostly reflects the random initialisation: it lands somewhere around 0.5 and "
+               "moves when the seed changes. A real model needs many varied examples.",
                None, None, "already instant: the fast and full versions are the same"),
         Recipe("tiny_cifar", "CIFAR-10: Tiny CIFAR CNN",
                "Conv 3x3 (32) → max-pool → Dense 64 → Dense 10; ReLU",
