@@ -57,6 +57,8 @@ class ModelConfig:
     preset: str = "fast_cnn"
     activation: str = "relu"
     dropout: float = 0.0  # chance of switching off a neuron during training
+    init_from_run: str = ""  # fine-tuning: start from this saved run's weights ("" = random start)
+    freeze_convolutions: bool = False  # fine-tuning: keep the convolution layers as they are
 
     def __post_init__(self) -> None:
         _check_choice("model", self.preset, PRESETS)

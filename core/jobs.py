@@ -9,6 +9,7 @@ import os
 import threading
 import time
 import uuid
+import warnings
 from typing import Callable
 
 import torch
@@ -17,7 +18,9 @@ from torch import nn
 from core.config import RunConfig
 from core.data import Dataset
 from core.device import pick_device
+from core.finetune import start_from_saved_run
 from core.models import build_model
+from core.run_recorder import RunRecorder
 from core.train import Done, Event, train
 
 FINAL_STATUSES = ("finished", "stopped", "diverged", "failed")
@@ -72,18 +75,21 @@ class Job:
 class JobRunner:
     """Starts jobs in threads; at most max_parallel train at once, the rest wait in order."""
 
-    def __init__(self, max_parallel: int | None = None, device: torch.device | None = None):
+    def __init__(self, max_parallel: int | None = None, device: torch.device | None = None,
+                 recorder: RunRecorder | None = None):
         self.max_parallel = max_parallel or int(os.environ.get("PLAYGROUND_MAX_JOBS", 0)) or os.cpu_count() or 1
         self.device = device or pick_device()
         self._slots = threading.Semaphore(self.max_parallel)
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._waiting: list[str] = []
+        self.recorder = recorder  # writes every job to the run store on disk
 
     def submit(self, config: RunConfig, dataset: Dataset,
                on_event: Callable[[Job, Event], None] | None = None) -> Job:
         """Queue a training run and return its Job at once."""
         job = Job(config, dataset, on_event)
+        self._record("job_submitted", job)
         with self._lock:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
@@ -101,7 +107,22 @@ class JobRunner:
         with self._lock:
             return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
 
+    def _record(self, method: str, job: Job, *args) -> None:
+        """Tell the recorder; a disk problem becomes a warning, never a failed run."""
+        if self.recorder is None:
+            return
+        try:
+            getattr(self.recorder, method)(job, *args)
+        except Exception as error:
+            warnings.warn(f"Could not save run {job.id} to disk: {type(error).__name__}: {error}", stacklevel=2)
+
     def _run(self, job: Job) -> None:
+        try:
+            self._train_job(job)
+        finally:
+            self._record("job_ended", job)
+
+    def _train_job(self, job: Job) -> None:
         with self._slots:
             with self._lock:
                 self._waiting.remove(job.id)
@@ -112,8 +133,11 @@ class JobRunner:
             torch.set_num_threads(self._fair_threads())
             try:
                 job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
+                if job.config.model.init_from_run:
+                    start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
                 final_status = "failed"
                 for event in train(job.model, job.dataset, job.config, self.device, job._stop):
+                    self._record("job_event", job, event)
                     job._add(event)
                     torch.set_num_threads(self._fair_threads())  # affects this worker thread only
                     if isinstance(event, Done):
@@ -136,4 +160,4 @@ class JobRunner:
             del self._jobs[job.id]
 
 
-RUNNER = JobRunner()
+RUNNER = JobRunner(recorder=RunRecorder())

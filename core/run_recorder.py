@@ -1,0 +1,78 @@
+"""Records every training job to the run store as it goes (called by core.jobs.JobRunner)."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from core.runs import BEST, LAST, SAVE_LAST_EVERY_SECONDS, RunStore
+from core.train import Done, EpochEnd, Event, Started, StepEnd
+
+if TYPE_CHECKING:
+    from core.jobs import Job
+
+
+@dataclass
+class _Progress:
+    best_validation_accuracy: float = -1.0
+    last_saved: float = 0.0
+
+
+class RunRecorder:
+    """Writes config, live metrics, best/last weights and status of each job into a RunStore."""
+
+    def __init__(self, store: RunStore | None = None):
+        self.store = store or RunStore()
+        self._progress: dict[str, _Progress] = {}
+        self._lock = threading.Lock()
+
+    def job_submitted(self, job: "Job") -> None:
+        """A run folder with the settings, status queued."""
+        source = "fine-tuned" if job.config.model.init_from_run else "trained"
+        self.store.create(job.config, run_id=job.id, source=source)
+        with self._lock:
+            self._progress[job.id] = _Progress(last_saved=time.monotonic())
+
+    def job_event(self, job: "Job", event: Event) -> None:
+        """Append the event; save weights after each epoch (best when validation improved)."""
+        self.store.append_event(job.id, event)
+        progress = self._progress_of(job)
+        if isinstance(event, Started):
+            self.store.update_status(job.id, status="running", device=event.device)
+        elif isinstance(event, EpochEnd):
+            self._epoch_end(job, event, progress)
+        elif isinstance(event, StepEnd) and time.monotonic() - progress.last_saved > SAVE_LAST_EVERY_SECONDS:
+            self._save(job, LAST, {"epoch": event.epoch, "step": event.step}, progress)
+        elif isinstance(event, Done):
+            metrics = {"test_accuracy": event.test_accuracy, "test_loss": event.test_loss}
+            self._save(job, LAST, metrics, progress)
+            if progress.best_validation_accuracy < 0:  # no epoch completed: the last weights are the best we have
+                self._save(job, BEST, metrics, progress)
+            self.store.update_status(job.id, test_accuracy=event.test_accuracy, test_loss=event.test_loss,
+                                     elapsed=event.elapsed)
+
+    def job_ended(self, job: "Job") -> None:
+        """The final status (finished, stopped, diverged or failed with the error)."""
+        self.store.update_status(job.id, status=job.status, error=job.error or "")
+        with self._lock:
+            self._progress.pop(job.id, None)
+
+    def _epoch_end(self, job: "Job", event: EpochEnd, progress: _Progress) -> None:
+        metrics = {"epoch": event.epoch, "validation_accuracy": event.validation_accuracy}
+        fields = {"epochs_done": event.epoch, "elapsed": event.elapsed}
+        if event.validation_accuracy > progress.best_validation_accuracy:
+            progress.best_validation_accuracy = event.validation_accuracy
+            self._save(job, BEST, metrics, progress)
+            fields.update(best_epoch=event.epoch, best_validation_accuracy=event.validation_accuracy)
+        self._save(job, LAST, metrics, progress)
+        self.store.update_status(job.id, **fields)
+
+    def _save(self, job: "Job", which: str, metrics: dict, progress: _Progress) -> None:
+        if job.model is not None:
+            self.store.save_weights(job.id, job.model, job.config, which, metrics)
+            progress.last_saved = time.monotonic()
+
+    def _progress_of(self, job: "Job") -> _Progress:
+        with self._lock:
+            return self._progress.setdefault(job.id, _Progress(last_saved=time.monotonic()))

@@ -1,0 +1,262 @@
+"""Run store on disk: one folder per run under core.paths.runs_dir().
+
+A run folder holds run.json (settings, name), status.json (status and headline figures),
+metrics.jsonl (one JSON line per training event, appended live) and best/ and last/
+(each a bundle: model.safetensors + config.json, see core.bundle). Every file except
+the appended metrics is written to a temporary file and renamed over the old one, so a
+crash never leaves half a file; a torn last metrics line is skipped on reading.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psutil
+import torch
+from torch import nn
+
+from core.bundle import LoadedModel, load_bundle, model_from_state, save_bundle
+from core.config import RunConfig
+from core.paths import runs_dir
+from core.train import Diverged, Done, EpochEnd, Event, Started, StepEnd, Stopped
+
+if TYPE_CHECKING:
+    from core.jobs import Job
+
+RUN_FILE, STATUS_FILE, METRICS_FILE = "run.json", "status.json", "metrics.jsonl"
+BEST, LAST = "best", "last"
+LIVE_STATUSES = ("queued", "running")
+EVENT_TYPES = {cls.__name__: cls for cls in (Started, StepEnd, EpochEnd, Diverged, Stopped, Done)}
+RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SAVE_LAST_EVERY_SECONDS = 60.0  # during long epochs the last weights are also saved this often
+
+
+def process_token() -> str:
+    """This process's pid and start time: a run marked running by a dead process is interrupted."""
+    return f"{os.getpid()}:{psutil.Process().create_time():.3f}"
+
+
+def _process_alive(token: str) -> bool:
+    try:
+        pid, started = token.split(":")
+        return abs(psutil.Process(int(pid)).create_time() - float(started)) < 0.01
+    except (ValueError, psutil.Error):
+        return False
+
+
+def write_json(path: Path, document: dict) -> None:
+    """Write document as JSON to path atomically (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w") as file:
+            json.dump(document, file, indent=2)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def event_to_dict(event: Event) -> dict:
+    """One metrics line: the event's fields plus its type name."""
+    return {"event": type(event).__name__, **dataclasses.asdict(event)}
+
+
+def event_from_dict(values: dict) -> Event | None:
+    """The event a metrics line describes, or None for a line this version does not know."""
+    event_class = EVENT_TYPES.get(values.get("event", ""))
+    if event_class is None:
+        return None
+    names = {f.name for f in dataclasses.fields(event_class)}
+    try:
+        return event_class(**{key: value for key, value in values.items() if key in names})
+    except TypeError:
+        return None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What the Runs page shows about one run (read from its run.json and status.json)."""
+
+    id: str
+    name: str
+    config: RunConfig
+    status: str  # queued, running, finished, stopped, diverged, failed, interrupted, imported
+    error: str
+    created: float
+    device: str
+    elapsed: float
+    epochs_done: int
+    best_epoch: int
+    best_validation_accuracy: float | None
+    test_accuracy: float | None
+    test_loss: float | None
+    folder: Path
+    source: str = "trained"  # trained, imported or fine-tuned
+
+    @property
+    def has_weights(self) -> bool:
+        return any((self.folder / part / "model.safetensors").is_file() for part in (BEST, LAST))
+
+
+class RunStore:
+    """Reads and writes runs under root (default: runs_dir(), looked up on every use)."""
+
+    def __init__(self, root: Path | None = None):
+        self._root = Path(root) if root is not None else None
+        self._append_lock = threading.Lock()
+
+    @property
+    def root(self) -> Path:
+        return self._root if self._root is not None else runs_dir()
+
+    def folder(self, run_id: str) -> Path:
+        """The folder of run_id; ValueError for an id that could escape the runs folder."""
+        if not RUN_ID_PATTERN.match(run_id) or run_id.startswith(("_", ".")):
+            raise ValueError(f"'{run_id}' is not a valid run id.")
+        return self.root / run_id
+
+    def create(self, config: RunConfig, run_id: str | None = None, name: str = "", source: str = "trained",
+               status: str = "queued") -> str:
+        """Start a new run folder; returns its id."""
+        run_id = run_id or uuid.uuid4().hex[:12]
+        folder = self.folder(run_id)
+        created = time.time()
+        write_json(folder / RUN_FILE, {"id": run_id, "name": name or default_name(config, created),
+                                       "created": created, "source": source, "run": config.to_dict()})
+        write_json(folder / STATUS_FILE, {"status": status, "process": process_token(), "updated": created})
+        return run_id
+
+    def update_status(self, run_id: str, **fields) -> None:
+        """Merge fields (status, error, test_accuracy, ...) into the run's status.json."""
+        path = self.folder(run_id) / STATUS_FILE
+        document = _read_json(path) if path.is_file() else {}
+        document.update(fields, updated=time.time())
+        write_json(path, document)
+
+    def append_event(self, run_id: str, event: Event) -> None:
+        """Add one line to the run's metrics.jsonl."""
+        with self._append_lock, open(self.folder(run_id) / METRICS_FILE, "a") as file:
+            file.write(json.dumps(event_to_dict(event)) + "\n")
+
+    def save_weights(self, run_id: str, model: nn.Module, config: RunConfig, which: str, metrics: dict) -> None:
+        """Save model as the run's best or last weights (safetensors + config)."""
+        assert which in (BEST, LAST)
+        save_bundle(self.folder(run_id) / which, model, config, metrics)
+
+    def events(self, run_id: str) -> list[Event]:
+        """The run's recorded events in order; unreadable lines are skipped."""
+        path = self.folder(run_id) / METRICS_FILE
+        if not path.is_file():
+            return []
+        events = []
+        for line in path.read_text().splitlines():
+            try:
+                event = event_from_dict(json.loads(line))
+            except (json.JSONDecodeError, AttributeError):
+                continue
+            if event is not None:
+                events.append(event)
+        return events
+
+    def get(self, run_id: str) -> RunSummary:
+        """The summary of one run; ValueError with a plain message if it is missing or broken."""
+        folder = self.folder(run_id)
+        try:
+            run = _read_json(folder / RUN_FILE)
+            status = _read_json(folder / STATUS_FILE)
+            config = RunConfig.from_dict(run["run"])
+        except (OSError, KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"The saved run '{run_id}' is missing or damaged ({error}).") from error
+        state = status.get("status", "failed")
+        if state in LIVE_STATUSES and not _process_alive(status.get("process", "")):
+            state = "interrupted"
+        return RunSummary(
+            run_id, str(run.get("name", run_id)), config, state, str(status.get("error") or ""),
+            float(run.get("created", 0.0)), str(status.get("device", "")), float(status.get("elapsed", 0.0)),
+            int(status.get("epochs_done", 0)), int(status.get("best_epoch", 0)),
+            status.get("best_validation_accuracy"), status.get("test_accuracy"), status.get("test_loss"),
+            folder, str(run.get("source", "trained")))
+
+    def list_runs(self) -> list[RunSummary]:
+        """Every readable run, newest first; a damaged or foreign folder is skipped with a warning."""
+        if not self.root.is_dir():
+            return []
+        runs = []
+        for entry in self.root.iterdir():
+            if entry.name.startswith(("_", ".")):
+                continue
+            try:
+                if not entry.is_dir():
+                    raise ValueError("it is a file, not a run folder")
+                runs.append(self.get(entry.name))
+            except ValueError as error:
+                warnings.warn(f"Skipped '{entry.name}' in the runs folder: {error}", stacklevel=2)
+        return sorted(runs, key=lambda run: run.created, reverse=True)
+
+    def rename(self, run_id: str, name: str) -> None:
+        """Give the run a new display name."""
+        name = name.strip()
+        if not name:
+            raise ValueError("A run needs a name: type at least one character.")
+        if len(name) > 100:
+            raise ValueError("Keep the name under 100 characters.")
+        path = self.folder(run_id) / RUN_FILE
+        document = _read_json(path)
+        document["name"] = name
+        write_json(path, document)
+
+    def delete(self, run_id: str) -> None:
+        """Remove the run's folder and everything in it."""
+        folder = self.folder(run_id)
+        if not (folder / RUN_FILE).is_file():
+            raise ValueError(f"There is no saved run '{run_id}'.")
+        trash = folder.with_name(f".deleted-{run_id}-{uuid.uuid4().hex[:6]}")
+        os.replace(folder, trash)  # one rename: the run vanishes at once, even if removal is slow
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def load_model(self, run_id: str, which: str = BEST) -> LoadedModel:
+        """The run's best weights (or last, or whichever exists) as a ready model."""
+        summary = self.get(run_id)
+        for part in (which, LAST if which == BEST else BEST):
+            if (summary.folder / part / "model.safetensors").is_file():
+                loaded = load_bundle(summary.folder / part, label=summary.name)
+                loaded.metrics.setdefault("run_id", run_id)
+                return loaded
+        raise ValueError(f"The run '{summary.name}' has no saved weights yet (it saves after each epoch).")
+
+    def import_model(self, config: RunConfig, state: dict[str, torch.Tensor], metrics: dict, name: str) -> str:
+        """A new run holding uploaded weights (checked against the architecture first)."""
+        model = model_from_state(config, state)
+        run_id = self.create(config, name=name, source="imported", status="imported")
+        self.save_weights(run_id, model, config, BEST, metrics)
+        fields = {key: metrics[key] for key in ("test_accuracy", "best_validation_accuracy") if key in metrics}
+        self.update_status(run_id, **fields)
+        return run_id
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        document = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path.name} is not valid JSON") from error
+    if not isinstance(document, dict):
+        raise ValueError(f"{path.name} does not hold a run description")
+    return document
+
+
+def default_name(config: RunConfig, created: float) -> str:
+    """e.g. 'fast_cnn on mnist, adam, 14:05:31'."""
+    clock = time.strftime("%H:%M:%S", time.localtime(created))
+    return f"{config.model.preset} on {config.data.dataset}, {config.train.optimizer}, {clock}"
