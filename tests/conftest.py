@@ -1,5 +1,6 @@
 """Shared test setup: real offline data from ../shared/datasets when it is there."""
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if SHARED_DATASETS.is_dir():
     os.environ.setdefault("PLAYGROUND_DATA_DIR", str(SHARED_DATASETS))
 os.environ.setdefault("PLAYGROUND_DEVICE", "cpu")  # tests are CPU only
+# Runs recorded during the tests go to a throw-away folder, never the user's runs/.
+os.environ["PLAYGROUND_RUNS_DIR"] = tempfile.mkdtemp(prefix="playground-test-runs-")
 
 
 @pytest.fixture(scope="session")
