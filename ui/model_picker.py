@@ -1,4 +1,4 @@
-"""One place where pages get the model to look at: this session's runs or the shipped demo."""
+"""One place where pages get the model to look at: this session's runs, saved runs or the shipped demo."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,9 +8,11 @@ import streamlit as st
 from core.bundle import LoadedModel, load_bundle
 from core.data import PROJECT_ROOT
 from core.jobs import RUNNER
+from core.runs import RunStore, RunSummary
 from core.train import Done
 
 DEMO_MODEL = PROJECT_ROOT / "assets" / "demo_model"
+SAVED_RUNS_LISTED = 20  # the newest saved runs offered in the select box
 
 
 @st.cache_resource
@@ -35,9 +37,38 @@ def session_models() -> list[LoadedModel]:
     return models
 
 
+@st.cache_resource(max_entries=2 * SAVED_RUNS_LISTED)
+def _saved_run_model(root: str, run_id: str, saved_at: float, label: str) -> LoadedModel:
+    # Keyed on the weights' time, so a run that saves newer weights is read again; eval only, so shared.
+    loaded = RunStore(Path(root)).load_model(run_id)
+    loaded.label = label
+    return loaded
+
+
+def _saved_label(run: RunSummary) -> str:
+    label = f"Saved: {run.name} ({run.config.model.preset} on {run.config.data.dataset}, {run.status}"
+    return label + (f", {run.test_accuracy:.1%} test accuracy)" if run.test_accuracy is not None else ")")
+
+
+def saved_models(skip_ids: set[str]) -> list[LoadedModel]:
+    """The newest saved runs with weights (from the Runs page), skipping runs already listed."""
+    store, models = RunStore(), []
+    runs = [run for run in store.list_runs() if run.has_weights and run.status != "running" and run.id not in skip_ids]
+    for run in runs[:SAVED_RUNS_LISTED]:
+        weights = [run.folder / part / "model.safetensors" for part in ("best", "last")]
+        try:
+            saved_at = max(path.stat().st_mtime for path in weights if path.is_file())
+            models.append(_saved_run_model(str(store.root), run.id, saved_at, _saved_label(run)))
+        except (ValueError, OSError):
+            continue  # deleted or damaged since listing: the Runs page says more
+    return models
+
+
 def available_models() -> list[LoadedModel]:
     """Every model this visitor can use right now."""
     models = session_models()
+    in_memory = {job_id for job_id in st.session_state.get("job_ids", []) if RUNNER.get(job_id) is not None}
+    models += saved_models(in_memory)
     if (DEMO_MODEL / "model.safetensors").is_file():
         models.append(_demo_model(str(DEMO_MODEL)))
     return models
@@ -51,5 +82,6 @@ def choose_model(key: str) -> LoadedModel | None:
         return None
     labels = [m.label for m in models]
     chosen = st.selectbox("Model", range(len(models)), format_func=labels.__getitem__, key=key,
-                          help="A model you trained in this session, or the demo model that ships with the app.")
+                          help="A model you trained in this session, a saved run (see the Runs page), or the demo model "
+                               "that ships with the app.")
     return models[chosen]
