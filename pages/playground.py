@@ -5,6 +5,9 @@ import streamlit as st
 
 from core.toy2d import (ACTIVATIONS, DATASETS, EXTENT, MAX_LAYERS, MAX_NEURONS, ToySettings, ToyTrainer, make_points,
                         split_points)
+from ui.state import leave_legacy_page_mode
+
+leave_legacy_page_mode()
 
 CLASS_COLOURS = {0: "#F58518", 1: "#4C78A8"}  # orange, blue
 CLASS_NAMES = {0: "orange (class 0)", 1: "blue (class 1)"}

@@ -6,7 +6,9 @@ import streamlit as st
 from core.jobs import RUNNER, Job
 from core.recipes import PUBLISHED_FIGURES, RECIPES, Recipe, load_results, recipe_config, run_tiny_recipe, start_recipe
 from core.train import StepEnd
-from ui.state import cached_dataset
+from ui.state import cached_dataset, leave_legacy_page_mode
+
+leave_legacy_page_mode()
 
 OPTIMIZER_NAMES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "sgd_momentum": "SGD with momentum"}
 DATASET_NAMES = {"mnist": "MNIST", "cifar10": "CIFAR-10", "fashion_mnist": "Fashion-MNIST"}

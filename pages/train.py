@@ -8,7 +8,10 @@ from core.models import PRESETS
 from core.train import Diverged, Done, Stopped
 from ui.charts import training_curves
 from ui.my_images import my_images_section
-from ui.state import cached_dataset, current_job, remember_job
+from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
+from ui.state import cached_dataset, current_job, leave_legacy_page_mode, remember_job
+
+leave_legacy_page_mode()
 
 OPTIMIZERS = {"sgd": "SGD", "sgd_momentum": "SGD with momentum", "adam": "Adam", "rmsprop": "RMSprop"}
 ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
@@ -46,6 +49,7 @@ def setup_form():
     button_slot = st.container()  # Train sits here, above the long list of settings
     with st.expander("Hyperparameters: how it learns", expanded=False):
         hyperparameter_widgets(choice in REGISTRY and REGISTRY[choice].is_digits)
+    fine_tune_widgets()
     # Widgets above are always drawn: Streamlit forgets the values of widgets that skip a run.
     if choice == MY_IMAGES:
         problem = None if custom else "Upload a zip of your images (one folder per class) to train on them."
@@ -67,7 +71,7 @@ def setup_form():
                        custom.info.classes, custom.info.input_shape)
         return RunConfig(
             data,
-            ModelConfig(state.preset, state.activation, state.dropout),
+            ModelConfig(state.preset, state.activation, state.dropout, *fine_tune_settings()),
             TrainConfig(state.optimizer, state.learning_rate, state.batch_size, state.epochs,
                         state.weight_decay, state.schedule, state.seed)), button_slot
     except ValueError as error:
@@ -159,9 +163,11 @@ def show_outcome(job, events) -> None:
 
 
 st.title("Train a network")
+apply_link_setup(SUBSETS)  # a shared link fills in its setup
 setup, live = st.columns([2, 3], gap="large")
 with setup:
     config, button_slot = setup_form()
+    config = share_setup(config, button_slot)  # the URL always holds the setup: copy it to share
     job = current_job()
     busy = job is not None and not job.is_done
     if button_slot.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):

@@ -62,3 +62,17 @@ def keep_settings(keys: tuple[str, ...] = TRAIN_SETTINGS) -> None:
     for key in keys:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def leave_legacy_page_mode() -> None:
+    """Route this run through app.py's st.navigation if Streamlit skipped it.
+
+    When the first request after a server start is a deep link (/inspect), Streamlit
+    runs pages/*.py in its old multipage mode, without app.py. Switching that mode
+    off and rerunning sends the visitor through app.py to the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

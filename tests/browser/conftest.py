@@ -1,4 +1,5 @@
 """Real-browser fixtures: `streamlit run app.py` on a free port, driven by Playwright + Chromium."""
+import contextlib
 import os
 import shutil
 import socket
@@ -30,11 +31,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Start the app once for all browser tests; yields its URL."""
+@contextlib.contextmanager
+def running_app(runs_dir: Path):
+    """`streamlit run app.py` on a free port, until the block ends; yields its URL."""
     port = _free_port()
-    env = dict(os.environ, PLAYGROUND_RUNS_DIR=str(tmp_path_factory.mktemp("runs")))
+    env = dict(os.environ, PLAYGROUND_RUNS_DIR=str(runs_dir))
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -49,9 +50,18 @@ def app_url(tmp_path_factory):
     else:
         server.kill()
         pytest.fail("streamlit run app.py did not answer within 60 s")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Start the app once for all browser tests; yields its URL."""
+    with running_app(tmp_path_factory.mktemp("runs")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -17,5 +17,5 @@ def test_the_run_survives_a_browser_refresh(page):
     page.get_by_role("button", name="▶ Train").click()
     page.get_by_text("Test accuracy").wait_for(timeout=120_000)
     page.reload()
-    page.get_by_text("Test accuracy").wait_for(timeout=30_000)
+    page.get_by_text("Test accuracy").wait_for(timeout=60_000)
     assert page.locator("[data-testid='stPlotlyChart']").count() == 1
