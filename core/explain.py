@@ -5,6 +5,7 @@ against torch.nn.functional; the *_in_model functions feed them the numbers a mo
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,17 @@ class PoolingExample:
     window_max: float
     window_mean: float
     model_pooled: np.ndarray | None = None  # the model's own pooling output for this map, if it has one
+    model_mode: str = ""  # "max" or "average": the pooling the model itself uses
+    channel: int = 0  # which channel of the layer's input the map is
+    channels: int = 1
+
+    @property
+    def matches_model(self) -> bool | None:
+        """Whether our arithmetic gives exactly the model's own pooling output (None: no model output)."""
+        if self.model_pooled is None:
+            return None
+        ours = self.max_pooled if self.model_mode == "max" else self.average_pooled
+        return bool(np.allclose(ours, self.model_pooled, atol=1e-5))
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,11 @@ class ConvolutionExample:
     row: int  # output position
     column: int
     output_size: tuple[int, int]  # (height, width) of this layer's output
+    filters: int  # how many filters the layer has
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    layer_input: np.ndarray  # (in channels, H, W) what the layer received
+    output_map: np.ndarray  # (H_out, W_out) this filter's map after batch norm and activation
     patch: np.ndarray  # (in channels, k, k) the input under the window; zeros where it hangs over the edge
     kernel: np.ndarray  # (in channels, k, k)
     products: np.ndarray  # patch * kernel
@@ -68,6 +85,7 @@ class ConvolutionExample:
 class NeuronExample:
     layer: str
     neuron: int
+    neurons: int  # how many neurons the layer has
     inputs: np.ndarray  # (C, H, W) the normalised image the neuron reads
     weights: np.ndarray  # (C, H, W) its weights, one per pixel
     products: np.ndarray  # inputs * weights
@@ -112,7 +130,9 @@ def pooling_in_model(model: nn.Module, x: torch.Tensor, pool_name: str, channel:
     if not 0 <= channel < len(pool_input):
         raise ValueError(f"This layer has channels 0 to {len(pool_input) - 1}.")
     example = pooling_example(pool_input[channel], row, column)
-    return PoolingExample(**{**example.__dict__, "model_pooled": pool_output[channel]})
+    mode = "max" if isinstance(layer(model, pool_name), nn.MaxPool2d) else "average"
+    return dataclasses.replace(example, model_pooled=pool_output[channel], model_mode=mode, channel=channel,
+                               channels=len(pool_input))
 
 
 def convolve_at(layer_input: np.ndarray, kernel: np.ndarray, stride: tuple[int, int], padding: tuple[int, int],
@@ -159,8 +179,9 @@ def convolution_in_model(model: nn.Module, x: torch.Tensor, layer_name: str, fil
     before_activation = norm.apply(total + bias) if norm else total + bias
     activation = type(layer(model, activation_name)).__name__ if activation_name else ""
     result = ACTIVATIONS[activation](before_activation) if activation else before_activation
-    return ConvolutionExample(layer_name, filter_index, row, column, tuple(output.shape), patch, kernel, products,
-                              total, bias, norm, before_activation, activation, result, float(output[row, column]))
+    return ConvolutionExample(layer_name, filter_index, row, column, tuple(output.shape), conv.out_channels,
+                              conv.stride, conv.padding, layer_input, output, patch, kernel, products, total, bias,
+                              norm, before_activation, activation, result, float(output[row, column]))
 
 
 def neuron_in_model(model: nn.Module, x: torch.Tensor, neuron: int | None = None) -> NeuronExample:
@@ -183,5 +204,5 @@ def neuron_in_model(model: nn.Module, x: torch.Tensor, neuron: int | None = None
     activation = type(layer(model, activation_name)).__name__ if activation_name else ""
     result = ACTIVATIONS[activation](total + bias) if activation else total + bias
     shape = tuple(x.shape[1:]) if inputs.size == x[0].numel() else (1, 1, inputs.size)
-    return NeuronExample(name, neuron, inputs.reshape(shape), weights.reshape(shape), products.reshape(shape),
+    return NeuronExample(name, neuron, linear.out_features, inputs.reshape(shape), weights.reshape(shape), products.reshape(shape),
                          total, bias, activation, result, float(outputs[neuron]))

@@ -177,6 +177,12 @@ def feature_maps(model: nn.Module, x: torch.Tensor) -> list[FeatureStage]:
     return [FeatureStage(name, title, records[name][1][0].cpu().float().numpy()) for name, title in stages]
 
 
+def class_probabilities(model: nn.Module, x: torch.Tensor) -> np.ndarray:
+    """The model's probability for every class, for one image x of shape (1, C, H, W)."""
+    logits, _ = run_recorded(model, x, [])
+    return torch.softmax(logits.float(), dim=1)[0].cpu().numpy()
+
+
 def saliency(model: nn.Module, x: torch.Tensor, target: int | None = None) -> Saliency:
     """Input gradient of one class's score (the predicted one by default): which pixels matter most."""
     image = x.detach().to(model_device(model)).clone().requires_grad_(True)

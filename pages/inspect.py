@@ -1,0 +1,180 @@
+"""Inspect page: look inside a trained model — layers, filters, feature maps, pooling, convolution, saliency, errors."""
+import numpy as np
+import streamlit as st
+import torch
+
+from core.inspect import (class_probabilities, conv_layer_names, feature_maps, filters, first_layer_weights,
+                          hidden_activations, layer_table, saliency, strongest_channels)
+from ui import inspect_explain
+from ui.inspect_figures import bars, colour_filters, heat_map, map_grid, picture
+from ui.model_picker import choose_model
+from ui.state import cached_dataset
+
+VIEWS = ["Architecture", "Filters", "Feature maps", "Pooling", "Convolution", "Saliency", "Errors"]
+TEST_IMAGE, DRAWING = "Test image", "Your drawing"
+
+
+def pick_random_image(count: int) -> None:
+    st.session_state.inspect_image_index = int(np.random.default_rng().integers(count))
+
+
+def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None] | None:
+    """The image every view looks at: (model input, 0-255 picture, true class or None)."""
+    info = loaded.info
+    sources = [TEST_IMAGE] if dataset is not None else []
+    drawn = st.session_state.get("drawn_image")
+    if drawn is not None and tuple(info.input_shape) == (1, 28, 28) and dataset is not None:
+        sources.append(DRAWING)
+    if not sources:
+        return None
+    picker, thumbnail, answer = st.columns([2, 1, 2], vertical_alignment="center")
+    with picker:
+        source = st.radio("Image to look at", sources, horizontal=True, key="inspect_source",
+                          help="A test image the model never trained on, or the digit you drew on the Draw page.")
+        if source == DRAWING:
+            pixels, label = np.asarray(drawn, dtype=np.float32).reshape(1, 28, 28), None
+        else:
+            count = len(dataset.test_y)
+            index = st.number_input(f"Test image number (0 to {count - 1:,})", 0, count - 1, value=0,
+                                    key="inspect_image_index")
+            st.button("🎲 Another test image", on_click=pick_random_image, args=(count,))
+            pixels, label = dataset.test_x[index].float().numpy(), int(dataset.test_y[index])
+    x = dataset.to_input(torch.from_numpy(pixels).unsqueeze(0))
+    thumbnail.plotly_chart(picture(pixels, height=170), width="stretch", key="inspect_thumbnail")
+    probabilities = class_probabilities(loaded.model, x)
+    guess = int(np.argmax(probabilities))
+    truth = f"It is a **{info.classes[label]}**. " if label is not None else ""
+    verdict = "" if label is None else (" ✅" if guess == label else " ❌")
+    answer.markdown(f"{truth}The model says **{info.classes[guess]}** ({probabilities[guess]:.0%} sure){verdict}.")
+    return x, pixels, label
+
+
+def architecture_view(loaded) -> None:
+    rows = layer_table(loaded.model, loaded.info.input_shape)
+    total = sum(row.parameters for row in rows)
+    left, right = st.columns(2)
+    left.metric("Trainable numbers (parameters)", f"{total:,}")
+    if loaded.metrics.get("test_accuracy") is not None:
+        right.metric("Test accuracy", f"{loaded.metrics['test_accuracy']:.2%}")
+    st.caption(f"Input: one image of {' × '.join(map(str, loaded.info.input_shape))} (channels × height × width). "
+               "Each layer turns the numbers it receives into new numbers; the shape is what one image becomes.")
+    st.dataframe([{"Layer": row.name, "What it does": row.description,
+                   "Output shape": " × ".join(map(str, row.output_shape)), "Parameters": row.parameters}
+                  for row in rows], width="stretch", hide_index=True)
+
+
+def filters_view(loaded) -> None:
+    model = loaded.model
+    names = conv_layer_names(model)
+    if not names:
+        st.info("This model has **no convolution layers**, so it has no filters. What it has instead: each neuron of "
+                "its first dense layer gives every pixel a weight. Here are those weights drawn as images "
+                "(red: bright ink here pushes the neuron up, blue: pushes it down).")
+        weights = first_layer_weights(model, loaded.info.input_shape)
+        count = st.slider("Neurons shown", 8, min(128, len(weights)), min(32, len(weights)), step=8,
+                          key="inspect_weight_count")
+        st.plotly_chart(map_grid(weights[:count, 0] if weights.shape[1] == 1 else weights[:count].mean(axis=1),
+                                 symmetric=True, label="neuron", cell_height=90), width="stretch")
+        return
+    st.caption("A **filter** is a small grid of learned weights that slides over the image. Where the image looks "
+               "like the filter (ink where it is red, no ink where it is blue) the filter answers strongly: it "
+               "is a detector for one small pattern, such as an edge at one angle.")
+    name = st.selectbox("Convolution layer", names, key="inspect_filter_layer")
+    kernels = filters(model, name)  # (filters, input channels, k, k)
+    count, channels, size = kernels.shape[0], kernels.shape[1], kernels.shape[2]
+    st.markdown(f"**{name}**: {count} filters of {size}×{size}, each looking at {channels} channel(s).")
+    if channels == 1:
+        st.plotly_chart(map_grid(kernels[:, 0], symmetric=True, label="filter", cell_height=80), width="stretch")
+    elif channels == 3 and name == names[0]:
+        st.caption("On colour images each filter has a red, green and blue part; together they show the colour "
+                   "pattern it looks for (stretched to full brightness).")
+        st.plotly_chart(colour_filters(kernels), width="stretch")
+    else:
+        st.caption(f"Each filter of {name} looks at all {channels} maps of the layer before it, with its own "
+                   f"{size}×{size} grid for each. One row per filter, one column per input channel.")
+        shown = st.slider("Filters shown", 1, count, min(count, 16), key="inspect_filter_count")
+        grid = kernels[:shown].reshape(shown * channels, size, size)
+        st.plotly_chart(map_grid(grid, symmetric=True, columns=channels, cell_height=22, label="filter×channel"),
+                        width="stretch")
+
+
+def feature_maps_view(loaded, x, pixels) -> None:
+    model = loaded.model
+    if not conv_layer_names(model):
+        st.info("This model has **no convolution or pooling layers**, so there are no feature maps. What applies: "
+                "its hidden neurons. Each square below is one neuron of a hidden layer and how strongly it fires "
+                "for this image.")
+        for stage in hidden_activations(model, x):
+            side = int(np.ceil(np.sqrt(len(stage.maps))))
+            padded = np.full(side * side, np.nan)
+            padded[:len(stage.maps)] = stage.maps
+            st.plotly_chart(heat_map(padded.reshape(side, side), f"{stage.title}: {len(stage.maps)} neurons",
+                                     height=320, hover="activation %{z:.3f}"), width="stretch")
+        weights = first_layer_weights(model, loaded.info.input_shape)
+        strongest = strongest_channels(hidden_activations(model, x)[0].maps.reshape(-1, 1), 8)
+        st.markdown("What the 8 most active neurons of the first layer look for (their weights):")
+        st.plotly_chart(map_grid(weights[strongest].mean(axis=1), symmetric=True, label="neuron", cell_height=110),
+                        width="stretch")
+        return
+    st.caption("A **feature map** is a filter's answer at every position of the image: bright where the pattern it "
+               "detects is present. Each layer's maps are the next layer's input. **Pooling** halves the size, "
+               "keeping the strongest answer of each 2×2 block. All maps of a layer share one colour scale.")
+    for stage in feature_maps(model, x):
+        channels, height, width = stage.maps.shape
+        title = f"{stage.title}: {channels} maps of {height}×{width}"
+        st.plotly_chart(map_grid(stage.maps, title=title, columns=16 if height <= 8 else 8,
+                                 cell_height=60 if height <= 8 else 90), width="stretch", key=f"maps_{stage.name}")
+
+
+def saliency_view(loaded, x, pixels) -> None:
+    classes = loaded.info.classes
+    st.caption("**Saliency**: how much a tiny change of each pixel would change the model's score for one class. "
+               "Bright pixels are the ones the decision hangs on.")
+    choice = st.selectbox("Explain the score of", ["its answer", *classes], key="inspect_saliency_class")
+    result = saliency(loaded.model, x, None if choice == "its answer" else classes.index(choice))
+    left, middle, right = st.columns(3)
+    left.plotly_chart(picture(pixels, "The image", height=300), width="stretch")
+    middle.plotly_chart(heat_map(result.heat, f"Pixels that move '{classes[result.target]}' most", height=300,
+                                 hover="influence %{z:.4f}"), width="stretch")
+    right.plotly_chart(bars(result.probabilities, list(classes), "The model's probabilities", height=300,
+                            percent=True, highlight=result.target), width="stretch")
+
+
+def show_view(view: str, loaded, dataset, image) -> None:
+    if view == "Architecture":
+        architecture_view(loaded)
+        return
+    if view == "Errors":
+        inspect_explain.errors_view(loaded, dataset)
+        return
+    if view == "Filters":
+        filters_view(loaded)
+        return
+    if image is None:
+        st.info("This view needs an image, and the model's test images are not available (see above).")
+        return
+    x, pixels, _ = image
+    views = {"Feature maps": lambda: feature_maps_view(loaded, x, pixels),
+             "Pooling": lambda: inspect_explain.pooling_view(loaded, x),
+             "Convolution": lambda: inspect_explain.convolution_view(loaded, x),
+             "Saliency": lambda: saliency_view(loaded, x, pixels)}
+    views[view]()
+
+
+st.title("Look inside a model")
+loaded = choose_model("inspect_model")
+if loaded is None:
+    st.page_link("pages/train.py", label="Train a model (the Fast CNN takes under a minute)", icon="🏋️")
+    st.stop()
+dataset, problem = cached_dataset(loaded.info.name)
+if problem:
+    st.error(problem)
+image = choose_image(dataset, loaded)
+tabs = st.tabs(VIEWS, key="inspect_view", on_change="rerun")
+for tab, view in zip(tabs, VIEWS):
+    with tab:
+        if tab.open:
+            try:
+                show_view(view, loaded, dataset, image)
+            except ValueError as error:
+                st.error(str(error))

@@ -1,0 +1,114 @@
+"""Plotly figures for the Inspect page: heat maps, grids of maps, numbers, a confusion matrix (no streamlit)."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.inspect import tile
+
+DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
+ACTIVATION_SCALE = "Viridis"
+HIGHLIGHT = "#FF4B4B"
+
+
+def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
+    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=height,
+                         margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    figure.update_xaxes(visible=False, constrain="domain")
+    figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    return figure
+
+
+def _range(values: np.ndarray, symmetric: bool) -> dict:
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {}
+    if symmetric:
+        bound = float(np.abs(finite).max()) or 1.0
+        return dict(zmin=-bound, zmax=bound)
+    low, high = float(finite.min()), float(finite.max())
+    return dict(zmin=low, zmax=high if high > low else low + 1.0)
+
+
+def heat_map(values: np.ndarray, title: str = "", symmetric: bool = False, height: int = 300,
+             numbers: bool = False, hover: str = "value %{z:.3f}") -> go.Figure:
+    """One (H, W) map; red-blue around zero if symmetric, numbers written in the cells if asked."""
+    trace = go.Heatmap(z=values, colorscale=DIVERGING if symmetric else ACTIVATION_SCALE,
+                       hovertemplate=f"row %{{y}}, column %{{x}}<br>{hover}<extra></extra>",
+                       colorbar=dict(thickness=10), **_range(np.asarray(values, dtype=float), symmetric))
+    if numbers:
+        trace.update(text=np.vectorize(lambda v: f"{v:.2f}")(values), texttemplate="%{text}",
+                     textfont=dict(size=12))
+    return _layout(go.Figure(trace), title, height)
+
+
+def picture(image: np.ndarray, title: str = "", height: int = 220) -> go.Figure:
+    """A 0-255 image (C, H, W): grey for one channel, colour for three."""
+    if image.shape[0] == 3:
+        figure = go.Figure(go.Image(z=np.clip(image, 0, 255).transpose(1, 2, 0)))
+    else:
+        figure = go.Figure(go.Heatmap(z=image[0], colorscale="gray", zmin=0, zmax=255, showscale=False,
+                                      hovertemplate="row %{y}, column %{x}<br>pixel %{z:.0f}<extra></extra>"))
+    return _layout(figure, title, height)
+
+
+def map_grid(maps: np.ndarray, title: str = "", symmetric: bool = False, columns: int = 8,
+             cell_height: int = 70, label: str = "map") -> go.Figure:
+    """Many (H, W) maps in one heat map, on one colour scale so their numbers compare; hover names the map."""
+    count, height, width = maps.shape[:3]
+    columns = max(1, min(columns, count))
+    grid = tile(maps, columns)
+    index = tile(np.broadcast_to(np.arange(count, dtype=float)[:, None, None], (count, height, width)), columns)
+    trace = go.Heatmap(z=grid, customdata=index, colorscale=DIVERGING if symmetric else ACTIVATION_SCALE,
+                       hovertemplate=f"{label} %{{customdata:.0f}}<br>value %{{z:.3f}}<extra></extra>",
+                       hoverongaps=False, colorbar=dict(thickness=10), **_range(grid, symmetric))
+    rows = -(-count // columns)
+    return _layout(go.Figure(trace), title, min(900, max(160, rows * cell_height + 50)))
+
+
+def colour_filters(kernels: np.ndarray, columns: int = 8) -> go.Figure:
+    """First-layer filters of a colour model (N, 3, k, k) as small RGB pictures, each stretched to 0-255."""
+    low = kernels.min(axis=(1, 2, 3), keepdims=True)
+    high = kernels.max(axis=(1, 2, 3), keepdims=True)
+    scaled = (kernels - low) / np.where(high > low, high - low, 1.0) * 255
+    grid = tile(scaled.transpose(0, 2, 3, 1), min(columns, len(kernels)))
+    grid = np.where(np.isnan(grid), 255.0, grid)  # white gaps
+    rows = -(-len(kernels) // columns)
+    return _layout(go.Figure(go.Image(z=grid)), "", max(160, rows * 70 + 20))
+
+
+def mark_cell(figure: go.Figure, row: int, column: int, size: int = 1, colour: str = HIGHLIGHT) -> go.Figure:
+    """Outline a size x size block whose top-left cell is (row, column)."""
+    figure.add_shape(type="rect", x0=column - 0.5, x1=column + size - 0.5, y0=row - 0.5, y1=row + size - 0.5,
+                     line=dict(color=colour, width=3))
+    return figure
+
+
+def bars(values: np.ndarray, labels: list[str], title: str, height: int = 260, percent: bool = False,
+         highlight: int | None = None) -> go.Figure:
+    """A simple bar chart, one bar highlighted."""
+    colours = [HIGHLIGHT if i == highlight else "#4C78A8" for i in range(len(values))]
+    figure = go.Figure(go.Bar(x=labels, y=values, marker_color=colours))
+    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=height,
+                         margin=dict(l=5, r=5, t=35, b=5))
+    figure.update_xaxes(type="category")
+    if percent:
+        figure.update_yaxes(tickformat=".0%", range=[0, 1])
+    return figure
+
+
+def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tuple[int, int] | None) -> go.Figure:
+    """Counts of (true, predicted); colours stretch over the mistakes so that they stand out."""
+    off_diagonal = confusion.copy()
+    np.fill_diagonal(off_diagonal, 0)
+    figure = go.Figure(go.Heatmap(
+        z=confusion, x=list(classes), y=list(classes), colorscale="Reds", zmin=0, zmax=max(1, off_diagonal.max()),
+        text=confusion, texttemplate="%{text}", showscale=False,
+        hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>"))
+    figure.update_layout(height=460, margin=dict(l=5, r=5, t=5, b=5))
+    figure.update_xaxes(title_text="predicted class", type="category", side="top")
+    figure.update_yaxes(title_text="true class", type="category", autorange="reversed")
+    if chosen is not None:
+        figure.add_shape(type="rect", x0=chosen[1] - 0.5, x1=chosen[1] + 0.5, y0=chosen[0] - 0.5,
+                         y1=chosen[0] + 0.5, line=dict(color="#1f77b4", width=3))
+    return figure
