@@ -183,18 +183,28 @@ def class_probabilities(model: nn.Module, x: torch.Tensor) -> np.ndarray:
     return torch.softmax(logits.float(), dim=1)[0].cpu().numpy()
 
 
-def saliency(model: nn.Module, x: torch.Tensor, target: int | None = None) -> Saliency:
-    """Input gradient of one class's score (the predicted one by default): which pixels matter most."""
-    image = x.detach().to(model_device(model)).clone().requires_grad_(True)
-    with evaluating(model):
-        logits = model(image).float()
-    probabilities = torch.softmax(logits.detach(), dim=1)[0]
+def saliency(model: nn.Module, x: torch.Tensor, target: int | None = None, samples: int = 1,
+             noise: float = 0.15) -> Saliency:
+    """Input gradient of one class's score (the predicted one by default): which pixels matter most.
+
+    With samples > 1 the gradient is averaged over noisy copies of the image (SmoothGrad), which
+    keeps the pixels that matter and washes out the speckle; noise is a share of the pixel range.
+    """
+    image = x.detach().to(model_device(model))
+    probabilities = torch.from_numpy(class_probabilities(model, image))
     target = int(probabilities.argmax()) if target is None else target
-    if not 0 <= target < logits.shape[1]:
-        raise ValueError(f"Class {target} does not exist: this model knows {logits.shape[1]} classes.")
-    (gradient,) = torch.autograd.grad(logits[0, target], image)
-    heat = gradient[0].abs().amax(dim=0)  # strongest channel per pixel, (H, W)
-    return Saliency(heat.cpu().numpy(), target, probabilities.cpu().numpy())
+    if not 0 <= target < len(probabilities):
+        raise ValueError(f"Class {target} does not exist: this model knows {len(probabilities)} classes.")
+    copies = image.repeat(samples, 1, 1, 1)
+    if samples > 1:
+        spread = float(image.max() - image.min()) * noise
+        copies = copies + torch.randn(copies.shape, generator=torch.Generator().manual_seed(0)).to(copies) * spread
+    copies.requires_grad_(True)
+    with evaluating(model):
+        scores = model(copies).float()[:, target]
+    (gradient,) = torch.autograd.grad(scores.sum(), copies)
+    heat = gradient.mean(dim=0).abs().amax(dim=0)  # strongest channel per pixel, (H, W)
+    return Saliency(heat.cpu().numpy(), target, probabilities.numpy())
 
 
 def first_layer_weights(model: nn.Module, input_shape: tuple[int, int, int]) -> np.ndarray:

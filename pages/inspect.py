@@ -130,8 +130,13 @@ def saliency_view(loaded, x, pixels) -> None:
     classes = loaded.info.classes
     st.caption("**Saliency**: how much a tiny change of each pixel would change the model's score for one class. "
                "Bright pixels are the ones the decision hangs on.")
-    choice = st.selectbox("Explain the score of", ["its answer", *classes], key="inspect_saliency_class")
-    result = saliency(loaded.model, x, None if choice == "its answer" else classes.index(choice))
+    choice_column, smooth_column = st.columns([2, 1], vertical_alignment="bottom")
+    choice = choice_column.selectbox("Explain the score of", ["its answer", *classes], key="inspect_saliency_class")
+    smooth = smooth_column.toggle("Smooth (average 16 noisy copies)", value=True, key="inspect_smooth",
+                                  help="SmoothGrad: a plain gradient is speckled; averaging over slightly noisy "
+                                       "copies of the image keeps only the pixels that matter.")
+    result = saliency(loaded.model, x, None if choice == "its answer" else classes.index(choice),
+                      samples=16 if smooth else 1)
     left, middle, right = st.columns(3)
     left.plotly_chart(picture(pixels, "The image", height=300), width="stretch")
     middle.plotly_chart(heat_map(result.heat, f"Pixels that move '{classes[result.target]}' most", height=300,

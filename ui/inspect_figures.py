@@ -38,7 +38,7 @@ def heat_map(values: np.ndarray, title: str = "", symmetric: bool = False, heigh
                        colorbar=dict(thickness=10), **_range(np.asarray(values, dtype=float), symmetric))
     if numbers:
         trace.update(text=np.vectorize(lambda v: f"{v:.2f}")(values), texttemplate="%{text}",
-                     textfont=dict(size=12))
+                     textfont=dict(size=12), showscale=False)
     return _layout(go.Figure(trace), title, height)
 
 

@@ -184,9 +184,10 @@ def test_saliency_is_zero_where_the_model_cannot_see():
     blind[0, :, :10] = True  # the first 10 columns of pixels
     with torch.no_grad():
         model.fc1.weight[:, blind.flatten()] = 0
-    result = saliency(model, torch.randn(1, 1, 28, 28))
-    assert result.heat.shape == (28, 28)
-    assert np.all(result.heat[:, :10] == 0) and result.heat[:, 10:].max() > 0
+    for samples in (1, 16):
+        result = saliency(model, torch.randn(1, 1, 28, 28), samples=samples)
+        assert result.heat.shape == (28, 28)
+        assert np.all(result.heat[:, :10] == 0) and result.heat[:, 10:].max() > 0
     assert result.probabilities.sum() == pytest.approx(1, abs=1e-5)
     assert result.target == int(np.argmax(result.probabilities))
     assert saliency(model, torch.randn(1, 1, 28, 28), target=3).target == 3

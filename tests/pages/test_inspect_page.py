@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import load_dataset
+from core.data import DatasetUnavailable, load_dataset
 from core.jobs import RUNNER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,10 +15,10 @@ PAGE, APP = str(ROOT / "pages" / "inspect.py"), str(ROOT / "app.py")
 VIEWS = ["Architecture", "Filters", "Feature maps", "Pooling", "Convolution", "Saliency", "Errors"]
 
 
-def train_quickly(preset: str, learning_rate: float) -> str:
-    config = RunConfig(DataConfig(train_subset=2000), ModelConfig(preset=preset),
+def train_quickly(preset: str, learning_rate: float, dataset: str = "mnist") -> str:
+    config = RunConfig(DataConfig(dataset, train_subset=2000), ModelConfig(preset=preset),
                        TrainConfig(optimizer="adam", learning_rate=learning_rate, batch_size=128, epochs=1))
-    job = RUNNER.submit(config, load_dataset("mnist"))
+    job = RUNNER.submit(config, load_dataset(dataset, download=False))
     assert job.wait(timeout=300) and job.status == "finished", job.error
     return job.id
 
@@ -68,6 +68,8 @@ def test_every_view_of_a_trained_cnn(cnn_job):
 
     at = open_view(cnn_job, "Filters")
     assert "16 filters of 3×3" in text_of(at)
+    at = open_view(cnn_job, "Filters", inspect_filter_layer="conv2")
+    assert "32 filters of 3×3, each looking at 16 channel(s)" in text_of(at)
     at = open_view(cnn_job, "Feature maps")
     titles = chart_titles(at)
     for expected in ("conv1 (after ReLU): 16 maps of 28×28", "pool1: 16 maps of 14×14", "pool2: 32 maps of 7×7"):
@@ -120,6 +122,21 @@ def test_an_mlp_gets_plain_words_and_the_views_that_apply(mlp_job):
     assert "no convolution layers" in text_of(at) and "the same number" in text_of(at)
     at = open_view(mlp_job, "Architecture")
     assert at.metric[0].value == "669,706"
+
+
+def test_every_view_of_a_colour_model():
+    try:
+        job_id = train_quickly("tiny_cifar", 0.001, "cifar10")
+    except DatasetUnavailable:
+        pytest.skip("No CIFAR-10 copy on this machine (set PLAYGROUND_DATA_DIR).")
+    test_images = len(load_dataset("cifar10", download=False).test_y)
+    for view in VIEWS:
+        at = open_view(job_id, view)
+        assert charts(at) or at.dataframe
+    assert "red, green and blue" in text_of(open_view(job_id, "Filters"))
+    at = open_view(job_id, "Errors")
+    assert next(m for m in at.metric if m.label == "Wrong answers").value.endswith(f"of {test_images:,}")
+    assert at.image, "the mistakes are shown as pictures"
 
 
 def test_without_a_model_the_page_says_how_to_get_one(monkeypatch, tmp_path):
