@@ -1,0 +1,103 @@
+"""Train page helpers: the setup in the URL (share links) and starting from a saved run (fine-tuning)."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from core.config import RunConfig
+from core.data import REGISTRY
+from core.finetune import check_fine_tune
+from core.runs import RunStore
+from core.share import FIELDS, from_query, has_setup, to_query
+
+WIDGET_KEYS = {  # RunConfig field -> the Train page's widget key
+    "dataset": "dataset", "train_subset": "train_subset", "validation_split": "validation_split",
+    "augment": "augment", "preset": "preset", "activation": "activation", "dropout": "dropout",
+    "optimizer": "optimizer", "learning_rate": "learning_rate", "batch_size": "batch_size", "epochs": "epochs",
+    "weight_decay": "weight_decay", "schedule": "schedule", "seed": "seed",
+}
+FINE_TUNE_KEYS = ("init_from_run", "freeze_convolutions")  # plain session keys: they survive page visits
+SCRATCH = ""
+
+
+def _link_key(query: dict) -> str:
+    return urlencode(sorted((key, value) for key, value in query.items() if key in FIELDS))
+
+
+def apply_link_setup(subset_choices) -> None:
+    """Once per new link: fill the Train page's settings from the URL's query string."""
+    query = st.query_params.to_dict()
+    if not has_setup(query) or st.session_state.get("link_applied") == _link_key(query):
+        return
+    st.session_state.link_applied = _link_key(query)
+    try:
+        config = from_query(query)
+    except ValueError as error:
+        st.warning(f"The link's setup could not be used, so the usual settings are shown. {error}")
+        return
+    for part in ("data", "model", "train"):
+        for name, value in vars(getattr(config, part)).items():
+            if name in WIDGET_KEYS and not (name == "train_subset" and value not in subset_choices):
+                st.session_state[WIDGET_KEYS[name]] = value
+    st.session_state.update(init_from_run=config.model.init_from_run,
+                            freeze_convolutions=config.model.freeze_convolutions)
+    for widget in ("fine_tune_choice", "fine_tune_freeze"):
+        st.session_state.pop(widget, None)
+
+
+def fine_tune_settings() -> tuple[str, bool]:
+    """(saved run id or "", freeze convolutions) chosen on the Train page."""
+    return st.session_state.get("init_from_run", SCRATCH), bool(st.session_state.get("freeze_convolutions", False))
+
+
+def _saved_runs() -> dict[str, str]:
+    runs = [run for run in RunStore().list_runs() if run.has_weights and run.status != "running"]
+    return {run.id: f"{run.name} ({run.config.model.preset} on {run.config.data.dataset}"
+                    + (f", {run.test_accuracy:.1%})" if run.test_accuracy is not None else ")") for run in runs}
+
+
+def _chose_run() -> None:
+    run_id = st.session_state.fine_tune_choice
+    st.session_state.init_from_run = run_id
+    if run_id:  # fine-tuning keeps the saved network, so show it
+        source = RunStore().get(run_id).config.model
+        st.session_state.update(preset=source.preset, activation=source.activation)
+
+
+def fine_tune_widgets() -> None:
+    """'Start from a saved run' and 'freeze the convolution layers'."""
+    runs = _saved_runs()
+    chosen, freeze = fine_tune_settings()
+    if chosen and chosen not in runs:
+        chosen = st.session_state.init_from_run = SCRATCH
+    labels = {SCRATCH: "Random weights (learn from scratch)", **runs}
+    with st.expander("Fine-tune: start from a saved run", expanded=bool(chosen)):
+        st.selectbox("Start from", list(labels), index=list(labels).index(chosen), format_func=labels.get,
+                     key="fine_tune_choice", on_change=_chose_run,
+                     help="Transfer learning: begin with what a saved run has learned, e.g. an MNIST network "
+                          "fine-tuned on Fashion-MNIST. If the classes differ, a new output layer is made.")
+        st.toggle("Freeze the convolution layers", value=freeze, key="fine_tune_freeze", disabled=not chosen,
+                  on_change=lambda: st.session_state.update(freeze_convolutions=st.session_state.fine_tune_freeze),
+                  help="Keep the learned filters fixed and train only the layers after them: faster, "
+                       "and works with few images.")
+
+
+def share_setup(config: RunConfig | None, slot) -> RunConfig | None:
+    """Check a fine-tune setup (errors shown in slot) and keep the URL's query string equal to the setup."""
+    if config is not None and config.model.init_from_run:
+        try:
+            check_fine_tune(config)
+        except ValueError as error:
+            slot.error(str(error))
+            config = None
+    if config is None or config.data.dataset not in REGISTRY:
+        return config  # the user's own images cannot travel in a link
+    query = to_query(config)
+    for key in [key for key in st.query_params if key in FIELDS and key not in query]:
+        del st.query_params[key]
+    changed = {key: value for key, value in query.items() if st.query_params.get(key) != value}
+    if changed:
+        st.query_params.update(changed)
+    st.session_state.link_applied = _link_key(query)
+    return config
