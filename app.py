@@ -11,6 +11,7 @@ pages = [
     st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
     st.Page("pages/inspect.py", title="Inspect", icon="🔬"),
     st.Page("pages/recipes.py", title="Recipes", icon="📜"),
+    st.Page("pages/runs.py", title="Runs", icon="🗂️"),
     st.Page("pages/playground.py", title="2-D playground", icon="🎯"),
 ]
 navigation = st.navigation(pages)

@@ -260,3 +260,8 @@ def default_name(config: RunConfig, created: float) -> str:
     """e.g. 'fast_cnn on mnist, adam, 14:05:31'."""
     clock = time.strftime("%H:%M:%S", time.localtime(created))
     return f"{config.model.preset} on {config.data.dataset}, {config.train.optimizer}, {clock}"
+
+
+def runs_have_owners() -> bool:
+    """PLAYGROUND_HOSTED=1 (a shared deployment): visitors may change only the runs they made."""
+    return os.environ.get("PLAYGROUND_HOSTED", "") not in ("", "0", "false")

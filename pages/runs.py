@@ -1,0 +1,171 @@
+"""Runs page: every saved run; rename, delete, compare, download, upload, export and fine-tune."""
+import re
+import warnings
+
+import pandas as pd
+import streamlit as st
+
+from core.bundle_file import pack_bundle, unpack_bundle
+from core.run_compare import compare_runs, headline_accuracy, letters
+from core.runs import BEST, LAST, RunStore, RunSummary, runs_have_owners
+from ui.run_charts import overlay_curves
+from ui.run_export import export_section
+
+STATUS_NOTES = {
+    "interrupted": "The app stopped while this run was training. The weights saved at its last epoch are kept "
+                   "and usable; train again to finish it.",
+    "diverged": "The loss blew up, so training stopped; the last good weights are kept.",
+    "stopped": "Stopped before the end, as asked; the weights so far are kept.",
+}
+
+
+def owned_ids() -> set[str]:
+    """Runs this browser session made (trained, fine-tuned or uploaded)."""
+    return set(st.session_state.get("job_ids", [])) | set(st.session_state.get("owned_runs", []))
+
+
+def may_change(run: RunSummary) -> bool:
+    """On a shared deployment only the visitor who made a run may rename or delete it."""
+    return not runs_have_owners() or run.id in owned_ids()
+
+
+def listed_runs(store: RunStore) -> list[RunSummary]:
+    with warnings.catch_warnings(record=True) as skipped:
+        warnings.simplefilter("always")
+        runs = store.list_runs()
+    if skipped:
+        with st.expander(f"{len(skipped)} folder(s) in the runs folder were skipped"):
+            for warning in skipped:
+                st.caption(str(warning.message))
+    return runs
+
+
+def runs_table(runs: list[RunSummary]) -> None:
+    rows = []
+    for run in runs:
+        accuracy, _ = headline_accuracy(run)
+        rows.append({
+            "Name": run.name, "Status": run.status, "Dataset": run.config.data.dataset,
+            "Model": run.config.model.preset, "Optimizer": run.config.train.optimizer,
+            "Learning rate": run.config.train.learning_rate, "Batch": run.config.train.batch_size,
+            "Epochs": f"{run.epochs_done}/{run.config.train.epochs}",
+            "Best validation": run.best_validation_accuracy, "Test accuracy": run.test_accuracy,
+            "Time (s)": round(run.elapsed, 1) if run.elapsed else None, "Device": run.device,
+            "Started": pd.Timestamp(run.created, unit="s").strftime("%Y-%m-%d %H:%M"),
+        })
+    percent = st.column_config.NumberColumn(format="percent")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={"Best validation": percent, "Test accuracy": percent,
+                                "Learning rate": st.column_config.NumberColumn(format="%g")})
+
+
+def comparison(store: RunStore, picked: list[RunSummary]) -> None:
+    names = letters(len(picked))
+    st.subheader("Compare")
+    st.caption(" · ".join(f"**{letter}** = {run.name}" for letter, run in zip(names, picked)))
+    curves = {letter: store.events(run.id) for letter, run in zip(names, picked)}
+    if any(curves.values()):
+        st.plotly_chart(overlay_curves(curves), width="stretch", key="overlay")
+    for sentence in compare_runs(picked):
+        st.markdown(f"- {sentence}")
+
+
+def rename_and_delete(store: RunStore, run: RunSummary) -> None:
+    if not may_change(run):
+        st.caption("🔒 Another visitor made this run: you can look at it, download it and fine-tune from it, "
+                   "but not rename or delete it.")
+        return
+    name = st.text_input("Name", value=run.name, key=f"name_{run.id}", max_chars=100)
+    left, right = st.columns(2)
+    if left.button("Rename", key=f"rename_{run.id}", disabled=name.strip() == run.name):
+        try:
+            store.rename(run.id, name)
+            st.rerun()
+        except ValueError as error:
+            st.error(str(error))
+    if run.status == "running":
+        right.caption("A run can be deleted once it has stopped.")
+    elif st.session_state.get("confirm_delete") == run.id:
+        right.warning(f"Delete **{run.name}** and its weights for good?")
+        if right.button("Yes, delete it", key=f"really_delete_{run.id}", type="primary"):
+            store.delete(run.id)
+            for key in ("confirm_delete", "picked_runs", "acting_on"):
+                st.session_state.pop(key, None)
+            st.rerun()
+    elif right.button("Delete…", key=f"delete_{run.id}"):
+        st.session_state.confirm_delete = run.id
+        st.rerun()
+
+
+def use_elsewhere(run: RunSummary) -> None:
+    if not run.has_weights:
+        st.caption("No weights saved yet: a run saves them after each epoch.")
+        return
+    part = BEST if (run.folder / BEST / "model.safetensors").is_file() else LAST
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", run.name).strip("-")[:60] or run.id
+    left, middle, right = st.columns(3)
+    left.download_button("Download model (.zip)", data=lambda: pack_bundle(run.folder / part),
+                         file_name=f"{slug}.zip", mime="application/zip", on_click="ignore",
+                         help="One file: the weights (safetensors) and the settings (JSON). Upload it below, "
+                              "in any copy of this playground.")
+    if middle.button("Fine-tune from this run", key=f"fine_tune_{run.id}",
+                     help="Opens the Train page starting from these weights: pick a dataset with the same "
+                          "image size, and optionally freeze the convolution layers."):
+        st.session_state.update(preset=run.config.model.preset, activation=run.config.model.activation,
+                                init_from_run=run.id, freeze_convolutions=False)
+        for widget in ("fine_tune_choice", "fine_tune_freeze"):
+            st.session_state.pop(widget, None)
+        st.switch_page("pages/train.py")
+    right.page_link("pages/inspect.py", label="Look inside it on Inspect", icon="🔬",
+                    help=f"Pick “Saved: {run.name}” in the Model box there.")
+
+
+def upload_section(store: RunStore) -> None:
+    with st.expander("Upload a model bundle"):
+        upload = st.file_uploader("A .zip downloaded from a Runs page", key="bundle_upload",
+                                  help="Only safetensors weights with a JSON config are accepted; PyTorch .pt or "
+                                       "pickle files are refused because opening them can run hidden code.")
+        if upload is None or st.session_state.get("uploaded_file") == upload.file_id:
+            return
+        st.session_state.uploaded_file = upload.file_id
+        try:
+            bundle = unpack_bundle(upload.getvalue(), upload.name)
+        except ValueError as error:
+            st.error(f"This file cannot be used: {error}")
+            return
+        run_id = store.import_model(bundle.config, bundle.state, bundle.metrics, bundle.name)
+        st.session_state.setdefault("owned_runs", []).append(run_id)
+        st.success(f"Added **{bundle.name}** ({bundle.config.model.preset} on {bundle.config.data.dataset}). "
+                   "It is now in the table and in the Model box of the Inspect page.")
+
+
+st.title("Runs")
+st.caption("Every training run is saved as it goes: settings, curves and weights. A browser refresh or an app "
+           "restart loses nothing that was saved.")
+store = RunStore()
+upload_section(store)
+runs = listed_runs(store)
+if not runs:
+    st.info("No saved runs yet. Train a model on the **Train** page: it appears here as soon as it starts.")
+    st.stop()
+if any(run.status == "running" for run in runs):
+    st.button("↻ Refresh", help="A run is training: show its latest figures.")
+runs_table(runs)
+
+by_id = {run.id: run for run in runs}
+picked_ids = st.multiselect("Pick runs to compare and use", list(by_id), default=list(by_id)[:1],
+                            format_func=lambda run_id: by_id[run_id].name, key="picked_runs",
+                            help="Pick two or more to overlay their curves and compare them in words.")
+picked = [by_id[run_id] for run_id in picked_ids if run_id in by_id]
+if picked:
+    comparison(store, picked)
+    st.subheader("Use a run")
+    chosen = picked[0] if len(picked) == 1 else by_id[st.selectbox(
+        "Run", [run.id for run in picked], format_func=lambda run_id: by_id[run_id].name, key="acting_on")]
+    if chosen.status in STATUS_NOTES:
+        st.info(STATUS_NOTES[chosen.status])
+    if chosen.error:
+        st.error(f"This run failed: {chosen.error}")
+    rename_and_delete(store, chosen)
+    use_elsewhere(chosen)
+    export_section(store, chosen)

@@ -1,0 +1,159 @@
+"""Runs page (AppTest): table, comparison, rename, delete, ownership, upload, export, interrupted runs."""
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.bundle_file import pack_bundle
+from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.jobs import JobRunner
+from core.run_recorder import RunRecorder
+from core.runs import RunStore, write_json
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def quick(optimizer: str, learning_rate: float) -> RunConfig:
+    return RunConfig(DataConfig("mnist", train_subset=2000), ModelConfig("fast_cnn"),
+                     TrainConfig(optimizer, learning_rate, 128, 1))
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory, mnist):
+    """An Adam run and an SGD run, recorded as the app records every run."""
+    root = tmp_path_factory.mktemp("runs")
+    runner = JobRunner(max_parallel=1, recorder=RunRecorder(RunStore(root)))
+    jobs = [runner.submit(quick("adam", 0.003), mnist), runner.submit(quick("sgd", 0.05), mnist)]
+    for job in jobs:
+        assert job.wait(timeout=300) and job.status == "finished", job.error
+    return root, [job.id for job in jobs]
+
+
+@pytest.fixture
+def runs_dir(two_runs, tmp_path, monkeypatch):
+    """A fresh copy of the two runs for each test, so renames and deletions do not leak."""
+    import shutil
+
+    root, ids = two_runs
+    copy = tmp_path / "runs"
+    shutil.copytree(root, copy)
+    monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(copy))
+    monkeypatch.delenv("PLAYGROUND_HOSTED", raising=False)
+    return copy, ids
+
+
+def open_runs_page(job_ids=()) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["job_ids"] = list(job_ids)
+    at.switch_page("pages/runs.py")
+    return at.run()
+
+
+def test_the_table_lists_saved_runs_with_their_figures(runs_dir):
+    root, ids = runs_dir
+    at = open_runs_page()
+    assert not at.exception
+    assert at.title[0].value == "Runs"
+    table = at.dataframe[0].value
+    assert len(table) == 2
+    assert set(table["Optimizer"]) == {"adam", "sgd"}
+    assert set(table["Status"]) == {"finished"}
+    assert (table["Test accuracy"] > 0.5).all() and (table["Dataset"] == "mnist").all()
+
+
+def test_picking_two_runs_overlays_curves_and_compares_them_in_words(runs_dir):
+    root, (adam_id, sgd_id) = runs_dir
+    at = open_runs_page()
+    at.multiselect(key="picked_runs").set_value([adam_id, sgd_id]).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "A used Adam, B used SGD" in text
+    assert "A used learning rate 0.003, B used learning rate 0.05" in text
+    store = RunStore()
+    adam = store.get(adam_id)
+    assert f"A reached {adam.test_accuracy:.1%} test accuracy in {adam.elapsed:,.0f} s" in text
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_rename_then_delete(runs_dir):
+    root, (adam_id, sgd_id) = runs_dir
+    at = open_runs_page()
+    at.multiselect(key="picked_runs").set_value([sgd_id]).run()
+    at.text_input(key=f"name_{sgd_id}").set_value("Plain SGD").run()
+    at.button(key=f"rename_{sgd_id}").click().run()
+    assert RunStore().get(sgd_id).name == "Plain SGD"
+    assert "Plain SGD" in list(at.dataframe[0].value["Name"])
+    at.button(key=f"delete_{sgd_id}").click().run()
+    assert any("for good" in w.value for w in at.warning)
+    at.button(key=f"really_delete_{sgd_id}").click().run()
+    assert not at.exception
+    assert [run.id for run in RunStore().list_runs()] == [adam_id]
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_on_a_shared_deployment_other_visitors_runs_are_read_only(runs_dir, monkeypatch):
+    root, (adam_id, sgd_id) = runs_dir
+    monkeypatch.setenv("PLAYGROUND_HOSTED", "1")
+    at = open_runs_page(job_ids=[adam_id])  # this visitor trained the Adam run only
+    at.multiselect(key="picked_runs").set_value([sgd_id]).run()
+    assert not any(b.key == f"delete_{sgd_id}" for b in at.button)
+    assert not any(t.key == f"name_{sgd_id}" for t in at.text_input)
+    assert any("Another visitor made this run" in c.value for c in at.caption)
+    at.multiselect(key="picked_runs").set_value([adam_id]).run()
+    assert any(b.key == f"delete_{adam_id}" for b in at.button)
+
+
+def test_a_downloaded_bundle_can_be_uploaded_and_a_pickle_is_refused(runs_dir, tmp_path):
+    root, (adam_id, _) = runs_dir
+    marker = tmp_path / "code-ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    at = open_runs_page()
+    at.file_uploader(key="bundle_upload").upload("model.pt", pickle.dumps(Payload())).run()
+    assert any("refused" in e.value for e in at.error)
+    assert not marker.exists() and len(RunStore().list_runs()) == 2
+    bundle = pack_bundle(root / adam_id / "best")
+    at.file_uploader(key="bundle_upload").upload("friend's model.zip", bundle).run()
+    assert not at.exception
+    assert any("Added **friend's model**" in s.value for s in at.success)
+    names = [run.name for run in RunStore().list_runs()]
+    assert "friend's model" in names and len(names) == 3
+
+
+def test_an_interrupted_run_is_shown_with_usable_weights(runs_dir):
+    root, (adam_id, _) = runs_dir
+    status = root / adam_id / "status.json"
+    import json
+
+    document = json.loads(status.read_text())
+    document.update(status="running", process="999999:1.0")  # a process that no longer exists
+    write_json(status, document)
+    at = open_runs_page()
+    table = at.dataframe[0].value
+    assert "interrupted" in list(table["Status"])
+    at.multiselect(key="picked_runs").set_value([adam_id]).run()
+    assert any("weights saved at its last epoch are kept" in i.value for i in at.info)
+    assert any(b.label == "Download model (.zip)" for b in at.get("download_button"))
+
+
+def test_export_checks_onnx_against_pytorch(runs_dir):
+    root, (adam_id, _) = runs_dir
+    at = open_runs_page()
+    at.multiselect(key="picked_runs").set_value([adam_id]).run()
+    at.button(key=f"export_{adam_id}").click().run()
+    assert not at.exception
+    verdict = at.success[0].value
+    assert "same answer on 256 of 256 test images" in verdict
+    assert any("onnxruntime.InferenceSession" in code.value for code in at.code)
+
+
+def test_an_empty_runs_folder_says_how_to_get_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path / "none-yet"))
+    at = open_runs_page()
+    assert not at.exception
+    assert any("No saved runs yet" in i.value for i in at.info)
