@@ -1,6 +1,7 @@
 """Runs page: every saved run; rename, delete, compare, download, upload, export and fine-tune."""
 import re
 import warnings
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,7 @@ from core.run_compare import compare_runs, headline_accuracy, letters
 from core.runs import BEST, LAST, RunStore, RunSummary, runs_have_owners
 from ui.run_charts import overlay_curves
 from ui.run_export import export_section
+from ui.run_sharing import load_setup
 
 STATUS_NOTES = {
     "interrupted": "The app stopped while this run was training. The weights saved at its last epoch are kept "
@@ -111,10 +113,7 @@ def use_elsewhere(run: RunSummary) -> None:
     if middle.button("Fine-tune from this run", key=f"fine_tune_{run.id}",
                      help="Opens the Train page starting from these weights: pick a dataset with the same "
                           "image size, and optionally freeze the convolution layers."):
-        st.session_state.update(preset=run.config.model.preset, activation=run.config.model.activation,
-                                init_from_run=run.id, freeze_convolutions=False)
-        for widget in ("fine_tune_choice", "fine_tune_freeze"):
-            st.session_state.pop(widget, None)
+        load_setup(replace(run.config, model=replace(run.config.model, init_from_run=run.id)))
         st.switch_page("pages/train.py")
     right.page_link("pages/inspect.py", label="Look inside it on Inspect", icon="🔬",
                     help=f"Pick “Saved: {run.name}” in the Model box there.")

@@ -36,9 +36,16 @@ def apply_link_setup(subset_choices) -> None:
     except ValueError as error:
         st.warning(f"The link's setup could not be used, so the usual settings are shown. {error}")
         return
+    load_setup(config, subset_choices)
+
+
+def load_setup(config: RunConfig, subset_choices=(0,)) -> None:
+    """Put config's settings into the Train page's widgets (the user's own images stay as they are)."""
     for part in ("data", "model", "train"):
         for name, value in vars(getattr(config, part)).items():
-            if name in WIDGET_KEYS and not (name == "train_subset" and value not in subset_choices):
+            if name == "dataset" and value not in REGISTRY or name == "train_subset" and value not in subset_choices:
+                continue
+            if name in WIDGET_KEYS:
                 st.session_state[WIDGET_KEYS[name]] = value
     st.session_state.update(init_from_run=config.model.init_from_run,
                             freeze_convolutions=config.model.freeze_convolutions)

@@ -157,3 +157,18 @@ def test_an_empty_runs_folder_says_how_to_get_runs(tmp_path, monkeypatch):
     at = open_runs_page()
     assert not at.exception
     assert any("No saved runs yet" in i.value for i in at.info)
+
+
+def test_fine_tune_opens_the_train_page_starting_from_the_run(runs_dir):
+    root, (adam_id, _) = runs_dir
+    at = open_runs_page()
+    at.multiselect(key="picked_runs").set_value([adam_id]).run()
+    at.button(key=f"fine_tune_{adam_id}").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Train a network"
+    assert at.selectbox(key="fine_tune_choice").value == adam_id
+    assert at.query_params["from_run"] == adam_id and not at.error
+    assert at.selectbox(key="optimizer").value == "adam"  # the run's own settings to start with
+    at.toggle(key="fine_tune_freeze").set_value(True)
+    at.switch_page("pages/train.py").run()  # AppTest stays on its own page unless told
+    assert at.query_params["freeze"] == "1"
