@@ -21,7 +21,7 @@ def pick_random_image(count: int) -> None:
 def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None] | None:
     """The image every view looks at: (model input, 0-255 picture, true class or None)."""
     info = loaded.info
-    sources = [TEST_IMAGE] if dataset is not None else []
+    sources = [TEST_IMAGE] if dataset is not None and len(dataset.test_y) else []
     drawn = st.session_state.get("drawn_image")
     if drawn is not None and tuple(info.input_shape) == (1, 28, 28) and dataset is not None:
         sources.append(DRAWING)
@@ -35,8 +35,7 @@ def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None]
             pixels, label = np.asarray(drawn, dtype=np.float32).reshape(1, 28, 28), None
         else:
             count = len(dataset.test_y)
-            index = st.number_input(f"Test image number (0 to {count - 1:,})", 0, count - 1, value=0,
-                                    key="inspect_image_index")
+            index = st.number_input(f"Test image number (0 to {count - 1:,})", 0, count - 1, key="inspect_image_index")
             st.button("🎲 Another test image", on_click=pick_random_image, args=(count,))
             pixels, label = dataset.test_x[index].float().numpy(), int(dataset.test_y[index])
     x = dataset.to_input(torch.from_numpy(pixels).unsqueeze(0))

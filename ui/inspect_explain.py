@@ -44,7 +44,7 @@ def pooling_view(loaded, x: torch.Tensor) -> None:
         example = pooling_in_model(model, x, name, st.session_state.get(channel_key))
         st.slider("Feature map (channel) fed into the pooling", 0, example.channels - 1, value=example.channel,
                   key=channel_key, help="Starts on the channel with the strongest activation of the first image.")
-        source = f"channel {example.channel} of what {name} receives"
+        source = f"input of {name}, channel {example.channel}"
     rows, columns = example.max_pooled.shape
     left, right, jump = st.columns([2, 2, 1], vertical_alignment="bottom")
     with left:
@@ -62,7 +62,7 @@ def show_pooling(example, source: str) -> None:
     height, width = example.feature_map.shape
     rows, columns = example.max_pooled.shape
     first, second, third = st.columns(3)
-    first.plotly_chart(mark_cell(heat_map(example.feature_map, f"Feature map: {source} ({height}×{width})"),
+    first.plotly_chart(mark_cell(heat_map(example.feature_map, f"{source} ({height}×{width})"),
                                  2 * example.row, 2 * example.column, size=2), width="stretch")
     second.plotly_chart(mark_cell(heat_map(example.max_pooled, f"Max pooling ({rows}×{columns})"),
                                   example.row, example.column), width="stretch")
@@ -107,36 +107,42 @@ def convolution_view(loaded, x: torch.Tensor) -> None:
                 args=("inspect_conv_row", "inspect_conv_col"))
     if (row, column) != (example.row, example.column):
         example = convolution_in_model(model, x, name, filter_index, row, column)
-    show_convolution(example)
+    show_convolution(example, colour_input=name == names[0] and example.patch.shape[0] == 3)
 
 
-def show_convolution(example) -> None:
+def show_convolution(example, colour_input: bool) -> None:
     channels, size = example.patch.shape[0], example.patch.shape[1]
     channel = 0
     if channels > 1:
         channel = st.slider("Input channel shown", 0, channels - 1, 0, key="inspect_conv_channel",
-                            help="This filter reads every channel of its input; the grids show one at a time.")
-    top, left = example.row * example.stride[0] - example.padding[0], example.column * example.stride[1] - example.padding[1]
-    input_map, patch, kernel, products, output = st.columns(5)
-    input_map.plotly_chart(mark_cell(heat_map(example.layer_input[channel], f"Input (channel {channel})", height=260),
-                                     top, left, size=size), width="stretch")
-    patch.plotly_chart(heat_map(example.patch[channel], "Window of the input", numbers=True, height=260),
-                       width="stretch")
-    kernel.plotly_chart(heat_map(example.kernel[channel], f"Filter {example.filter_index}", symmetric=True,
-                                 numbers=True, height=260), width="stretch")
-    products.plotly_chart(heat_map(example.products[channel], "Window × filter", symmetric=True, numbers=True,
-                                   height=260), width="stretch")
-    output.plotly_chart(mark_cell(heat_map(example.output_map, f"{example.layer} map {example.filter_index}",
-                                           height=260), example.row, example.column), width="stretch")
+                            format="%d", help="This filter reads every channel of its input; the grids show one "
+                                              "at a time" + (" (0 red, 1 green, 2 blue)." if colour_input else "."))
+    channel_name = ("red", "green", "blue")[channel] if colour_input else f"channel {channel}"
+    top = example.row * example.stride[0] - example.padding[0]
+    left = example.column * example.stride[1] - example.padding[1]
+    input_map, output_map, arithmetic = st.columns([1, 1, 1.3])
+    input_map.plotly_chart(mark_cell(heat_map(example.layer_input[channel], f"Input of {example.layer} ({channel_name})",
+                                              height=300), top, left, size=size), width="stretch")
+    output_map.plotly_chart(mark_cell(heat_map(example.output_map, f"{example.layer}, filter {example.filter_index}: "
+                                               "its feature map", height=300), example.row, example.column),
+                            width="stretch")
+    with arithmetic:
+        show_convolution_sum(example)
+    patch, kernel, products = st.columns(3)
+    patch.plotly_chart(heat_map(example.patch[channel], f"Window of the input ({channel_name})", numbers=True,
+                                height=300), width="stretch")
+    kernel.plotly_chart(heat_map(example.kernel[channel], f"× filter {example.filter_index} ({channel_name})",
+                                 symmetric=True, numbers=True, height=300), width="stretch")
+    products.plotly_chart(heat_map(example.products[channel], "= products, one per cell", symmetric=True,
+                                   numbers=True, height=300), width="stretch")
     if example.padding[0] and (top < 0 or left < 0 or top + size > example.layer_input.shape[1]
                                or left + size > example.layer_input.shape[2]):
         st.caption("The window hangs over the edge: the layer pads its input with zeros there.")
     if channels > 1:
-        per_channel = example.products.sum(axis=(1, 2))
-        st.plotly_chart(bars(per_channel, [str(c) for c in range(channels)],
-                             "Sum of the products in each input channel", height=220, highlight=channel),
-                        width="stretch")
-    show_convolution_sum(example)
+        labels = ["red", "green", "blue"] if colour_input else [str(c) for c in range(channels)]
+        st.plotly_chart(bars(example.products.sum(axis=(1, 2)), labels,
+                             "Sum of the products in each input channel (all are added up)", height=220,
+                             highlight=channel), width="stretch")
 
 
 def show_convolution_sum(example) -> None:

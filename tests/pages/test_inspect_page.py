@@ -102,6 +102,7 @@ def test_errors_view_counts_the_whole_test_set_and_opens_a_mistake(cnn_job):
     assert at.session_state["inspect_image_index"] == index
     assert at.session_state["inspect_view"] == "Feature maps"
     assert "❌" in text_of(at)  # the chosen image is one the model gets wrong
+    assert not at.warning and not at.exception
 
 
 def test_a_drawn_digit_can_be_inspected(cnn_job):
