@@ -116,7 +116,7 @@ def use_elsewhere(run: RunSummary) -> None:
         load_setup(replace(run.config, model=replace(run.config.model, init_from_run=run.id)))
         st.switch_page("pages/train.py")
     right.page_link("pages/inspect.py", label="Look inside it on Inspect", icon="🔬",
-                    help=f"Pick “Saved: {run.name}” in the Model box there.")
+                    help=f"Pick “Saved run: {run.name}” in the Model box there.")
 
 
 def upload_section(store: RunStore) -> None:

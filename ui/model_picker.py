@@ -46,7 +46,7 @@ def _saved_run_model(root: str, run_id: str, saved_at: float, label: str) -> Loa
 
 
 def _saved_label(run: RunSummary) -> str:
-    label = f"Saved: {run.name} ({run.config.model.preset} on {run.config.data.dataset}, {run.status}"
+    label = f"Saved run: {run.name} ({run.status}"
     return label + (f", {run.test_accuracy:.1%} test accuracy)" if run.test_accuracy is not None else ")")
 
 

@@ -39,11 +39,13 @@ def apply_link_setup(subset_choices) -> None:
     load_setup(config, subset_choices)
 
 
-def load_setup(config: RunConfig, subset_choices=(0,)) -> None:
+def load_setup(config: RunConfig, subset_choices=None) -> None:
     """Put config's settings into the Train page's widgets (the user's own images stay as they are)."""
     for part in ("data", "model", "train"):
         for name, value in vars(getattr(config, part)).items():
-            if name == "dataset" and value not in REGISTRY or name == "train_subset" and value not in subset_choices:
+            if name == "dataset" and value not in REGISTRY:
+                continue
+            if name == "train_subset" and subset_choices is not None and value not in subset_choices:
                 continue
             if name in WIDGET_KEYS:
                 st.session_state[WIDGET_KEYS[name]] = value
@@ -84,6 +86,9 @@ def fine_tune_widgets() -> None:
                      key="fine_tune_choice", on_change=_chose_run,
                      help="Transfer learning: begin with what a saved run has learned, e.g. an MNIST network "
                           "fine-tuned on Fashion-MNIST. If the classes differ, a new output layer is made.")
+        if chosen:
+            st.caption("Starts from that run's weights. If the dataset you pick has other classes, a new output "
+                       "layer is made for them and learned from scratch.")
         st.toggle("Freeze the convolution layers", value=freeze, key="fine_tune_freeze", disabled=not chosen,
                   on_change=lambda: st.session_state.update(freeze_convolutions=st.session_state.fine_tune_freeze),
                   help="Keep the learned filters fixed and train only the layers after them: faster, "

@@ -172,3 +172,28 @@ def test_fine_tune_opens_the_train_page_starting_from_the_run(runs_dir):
     at.toggle(key="fine_tune_freeze").set_value(True)
     at.switch_page("pages/train.py").run()  # AppTest stays on its own page unless told
     assert at.query_params["freeze"] == "1"
+
+
+def pick_a_model():
+    import streamlit as st
+
+    from ui.model_picker import choose_model
+
+    loaded = choose_model("model")
+    if loaded is not None:
+        st.write(f"picked {loaded.metrics.get('run_id')} with {loaded.info.name}")
+
+
+def test_saved_runs_are_offered_where_a_model_is_picked(runs_dir):
+    root, (adam_id, sgd_id) = runs_dir
+    at = AppTest.from_function(pick_a_model, default_timeout=60).run()
+    assert not at.exception
+    box = at.selectbox(key="model")
+    labels = list(box.options)  # as the visitor reads them
+    assert sum("Saved run:" in label for label in labels) == 2
+    chosen = {adam_id, sgd_id}
+    for label in labels:
+        at.selectbox(key="model").select(label).run()
+        picked = next(m.value for m in at.markdown if m.value.startswith("picked"))
+        chosen.discard(picked.split()[1])
+    assert chosen == set()
