@@ -17,7 +17,6 @@ from pathlib import Path
 
 import torch
 
-from core.bundle import LoadedModel
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import Dataset, dataset_info, load_dataset
 from core.export import check_onnx, export_onnx, export_torchscript

@@ -20,7 +20,6 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psutil
 import torch
@@ -30,9 +29,6 @@ from core.bundle import LoadedModel, load_bundle, model_from_state, save_bundle
 from core.config import RunConfig
 from core.paths import runs_dir
 from core.train import Diverged, Done, EpochEnd, Event, Started, StepEnd, Stopped
-
-if TYPE_CHECKING:
-    from core.jobs import Job
 
 RUN_FILE, STATUS_FILE, METRICS_FILE = "run.json", "status.json", "metrics.jsonl"
 BEST, LAST = "best", "last"

@@ -33,7 +33,7 @@ def to_query(config: RunConfig) -> dict[str, str]:
     for key, (part, name, kind) in FIELDS.items():
         value = getattr(getattr(config, part), name)
         if key in ("dataset", "model") or value != getattr(getattr(DEFAULTS, part), name):
-            query[key] = ("1" if value else "0") if kind is bool else repr(float(value)) if kind is float else str(value)
+            query[key] = _text(value, kind)
     return query
 
 
@@ -46,6 +46,12 @@ def from_query(query: Mapping[str, str]) -> RunConfig:
     if "dataset" not in query and "model" not in query:
         raise ValueError("This link holds no training setup.")
     return RunConfig(DataConfig(**parts["data"]), ModelConfig(**parts["model"]), TrainConfig(**parts["train"]))
+
+
+def _text(value, kind: type) -> str:
+    if kind is bool:
+        return "1" if value else "0"
+    return repr(float(value)) if kind is float else str(value)
 
 
 def has_setup(query: Mapping[str, str]) -> bool:

@@ -26,7 +26,8 @@ def _prepare(store: RunStore, run: RunSummary) -> dict:
     onnx_file = export_onnx(loaded)
     return {"run_id": run.id, "onnx": onnx_file, "torchscript": export_torchscript(loaded),
             "check": check_onnx(loaded, onnx_file, images), "images": described,
-            "onnx_snippet": python_snippet(loaded, "onnx"), "torchscript_snippet": python_snippet(loaded, "torchscript")}
+            "onnx_snippet": python_snippet(loaded, "onnx"),
+            "torchscript_snippet": python_snippet(loaded, "torchscript")}
 
 
 def export_section(store: RunStore, run: RunSummary) -> None:

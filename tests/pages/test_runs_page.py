@@ -197,3 +197,13 @@ def test_saved_runs_are_offered_where_a_model_is_picked(runs_dir):
         picked = next(m.value for m in at.markdown if m.value.startswith("picked"))
         chosen.discard(picked.split()[1])
     assert chosen == set()
+
+
+def test_a_run_deleted_elsewhere_disappears_without_an_error(runs_dir):
+    root, (adam_id, sgd_id) = runs_dir
+    at = open_runs_page()
+    at.multiselect(key="picked_runs").set_value([adam_id, sgd_id]).run()
+    RunStore().delete(sgd_id)  # another visitor's tab, or a shell
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 1

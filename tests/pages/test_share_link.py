@@ -27,7 +27,8 @@ def test_the_url_follows_the_setup(tmp_path, monkeypatch):
     link = dict(at.query_params)
     config = from_query(link)
     assert config.train.optimizer == "sgd_momentum" and config.train.epochs == 7
-    assert config.model.preset == "fast_cnn" and config.train.learning_rate == at.number_input(key="learning_rate").value
+    assert config.model.preset == "fast_cnn"
+    assert config.train.learning_rate == at.number_input(key="learning_rate").value
 
 
 def test_a_copied_link_opens_the_same_setup(tmp_path, monkeypatch):
