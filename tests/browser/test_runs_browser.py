@@ -1,0 +1,36 @@
+"""A run outlives the app: train from a shared link, stop the server mid-run, start it again, find the run."""
+from playwright.sync_api import expect
+
+from tests.browser.conftest import running_app
+
+LINK = "/?dataset=mnist&model=fast_cnn&subset=5000&epochs=40&batch=128"
+
+
+def open_tab(browser, url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.goto(url)
+    tab.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    return context, tab
+
+
+def test_a_run_cut_off_by_a_restart_is_listed_as_interrupted_with_its_weights(browser, tmp_path):
+    with running_app(tmp_path) as url:
+        context, tab = open_tab(browser, url + LINK)
+        tab.get_by_text("Train a network").wait_for(timeout=30_000)
+        tab.get_by_text("Hyperparameters: how it learns").click()
+        expect(tab.get_by_role("spinbutton", name="Epochs")).to_have_value("40")  # the link's setup was filled in
+        tab.get_by_role("button", name="▶ Train").click()
+        tab.get_by_text("Epoch 3/40").wait_for(timeout=120_000)  # two epochs saved to disk
+        context.close()
+    # The server process is gone, as after a crash or a redeploy; a new one reads the same folder.
+    with running_app(tmp_path) as url:
+        context, tab = open_tab(browser, url)
+        tab.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Runs").click()
+        tab.get_by_text("Pick runs to compare and use").wait_for(timeout=30_000)
+        assert tab.get_by_text("weights saved at its last epoch are kept").is_visible()
+        assert tab.get_by_text("validation accuracy").filter(has_text="interrupted").is_visible()
+        assert tab.get_by_role("button", name="Download model (.zip)").is_visible()
+        tab.get_by_role("button", name="Export to ONNX and TorchScript").click()
+        tab.get_by_text("same answer on 256 of 256 test images").wait_for(timeout=120_000)
+        context.close()
