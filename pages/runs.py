@@ -11,7 +11,7 @@ from core.run_compare import compare_runs, headline_accuracy, letters
 from core.runs import BEST, LAST, RunStore, RunSummary, runs_have_owners
 from ui.run_charts import overlay_curves
 from ui.run_export import export_section
-from ui.run_sharing import load_setup
+from ui.run_sharing import load_setup, mark_session_start
 
 STATUS_NOTES = {
     "interrupted": "The app stopped while this run was training. The weights saved at its last epoch are kept "
@@ -21,14 +21,16 @@ STATUS_NOTES = {
 }
 
 
-def owned_ids() -> set[str]:
-    """Runs this browser session made (trained, fine-tuned or uploaded)."""
-    return set(st.session_state.get("job_ids", [])) | set(st.session_state.get("owned_runs", []))
-
-
 def may_change(run: RunSummary) -> bool:
-    """On a shared deployment only the visitor who made a run may rename or delete it."""
-    return not runs_have_owners() or run.id in owned_ids()
+    """On a shared deployment only the visitor who made a run may rename or delete it.
+
+    This session's runs: those it trained since it started (a run opened through someone's copied
+    ?run= link is older than the session, so it stays read-only) and those it uploaded.
+    """
+    if not runs_have_owners() or run.id in st.session_state.get("owned_runs", []):
+        return True
+    trained_here = run.id in st.session_state.get("job_ids", [])
+    return trained_here and run.created >= st.session_state.get("session_started", float("inf"))
 
 
 def listed_runs(store: RunStore) -> list[RunSummary]:
@@ -138,6 +140,7 @@ def upload_section(store: RunStore) -> None:
                    "It is now in the table and in the Model box of the Inspect page.")
 
 
+mark_session_start()
 st.title("Runs")
 st.caption("Every training run is saved as it goes: settings, curves and weights. A browser refresh or an app "
            "restart loses nothing that was saved.")

@@ -1,6 +1,7 @@
 """Train page helpers: the setup in the URL (share links) and starting from a saved run (fine-tuning)."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -25,8 +26,14 @@ def _link_key(query: dict) -> str:
     return urlencode(sorted((key, value) for key, value in query.items() if key in FIELDS))
 
 
+def mark_session_start() -> None:
+    """Remember when this browser session began: runs it trains later are its own (see docs/runs.md)."""
+    st.session_state.setdefault("session_started", time.time())
+
+
 def apply_link_setup(subset_choices) -> None:
     """Once per new link: fill the Train page's settings from the URL's query string."""
+    mark_session_start()
     query = st.query_params.to_dict()
     if not has_setup(query) or st.session_state.get("link_applied") == _link_key(query):
         return
