@@ -15,7 +15,8 @@ from ui.run_sharing import load_setup, mark_session_start
 
 STATUS_NOTES = {
     "interrupted": "The app stopped while this run was training. The weights saved at its last epoch are kept "
-                   "and usable; train again to finish it.",
+                   "and usable: look at it on Inspect, export it, or press “Fine-tune from this run” to train on "
+                   "from them.",
     "diverged": "The loss blew up, so training stopped; the last good weights are kept.",
     "stopped": "Stopped before the end, as asked; the weights so far are kept.",
 }
