@@ -1,6 +1,8 @@
 """Inspect page views that work numbers out step by step (pooling, convolution, a neuron) and the errors view."""
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 import torch
@@ -207,6 +209,14 @@ def look_inside(index: int) -> None:
     st.session_state.update(inspect_source="Test image", inspect_image_index=index, inspect_view="Feature maps")
 
 
+def cell_clicked(num_classes: int) -> None:
+    """A click on a confusion-matrix cell chooses that (true, predicted) pair (cells are numbered row by row)."""
+    points = st.session_state.inspect_confusion.selection.points
+    index = next((p["point_index"] for p in points if p.get("curve_number") == 1), None)
+    if index is not None:
+        st.session_state.update(inspect_true=index // num_classes, inspect_predicted=index % num_classes)
+
+
 def errors_view(loaded, dataset) -> None:
     if dataset is None:
         st.info("The model's test images are not available on this machine, so its errors cannot be counted.")
@@ -228,8 +238,10 @@ def errors_view(loaded, dataset) -> None:
                                                format_func=classes.__getitem__, key="inspect_predicted")
     matrix, scores = st.columns([3, 2])
     matrix.caption("Each row is the true class, each column the model's answer. The diagonal holds the right "
-                   "answers; every other cell counts one kind of mistake (darker: more).")
-    matrix.plotly_chart(confusion_figure(confusion, classes, (true_class, predicted_class)), width="stretch")
+                   "answers; every other cell counts one kind of mistake (darker: more). Click a cell to see its images.")
+    matrix.plotly_chart(confusion_figure(confusion, classes, (true_class, predicted_class)), width="stretch",
+                        key="inspect_confusion", on_select=partial(cell_clicked, len(classes)), selection_mode="points",
+                        config={"displayModeBar": False})
     scores.caption("**Precision**: of the images it called this class, the share that were. **Recall**: of the "
                    "images of this class, the share it found. **F1** balances the two.")
     scores.dataframe([{"Class": s.name, "Precision": s.precision, "Recall": s.recall, "F1": s.f1,

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
+# Plotly peeks at sys.modules["pandas"]: while another thread is half-way through importing pandas, building a
+# figure fails with "partially initialized module 'pandas'". Importing it fully first closes that window.
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 
 from core.inspect import tile
@@ -103,9 +106,13 @@ def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tu
     np.fill_diagonal(off_diagonal, 0)
     figure = go.Figure(go.Heatmap(
         z=confusion, x=list(classes), y=list(classes), colorscale="Reds", zmin=0, zmax=max(1, off_diagonal.max()),
-        text=confusion, texttemplate="%{text}", showscale=False,
-        hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>"))
-    figure.update_layout(height=460, margin=dict(l=5, r=5, t=5, b=5))
+        text=confusion, texttemplate="%{text}", showscale=False, hoverinfo="skip"))
+    true_classes, predicted_classes = np.indices(confusion.shape)
+    figure.add_trace(go.Scatter(  # one invisible point per cell, row by row, so that a click selects the cell
+        x=[classes[i] for i in predicted_classes.ravel()], y=[classes[i] for i in true_classes.ravel()],
+        customdata=confusion.ravel(), mode="markers", marker=dict(size=28, symbol="square", opacity=0.01, color="#000000"), showlegend=False,
+        hovertemplate="true %{y}, predicted %{x}: %{customdata} images<extra></extra>"))
+    figure.update_layout(height=460, margin=dict(l=5, r=5, t=5, b=5), clickmode="event+select", dragmode=False)
     figure.update_xaxes(title_text="predicted class", type="category", side="top")
     figure.update_yaxes(title_text="true class", type="category", autorange="reversed")
     if chosen is not None:
