@@ -5,10 +5,13 @@ import torch
 
 from core.inspect import (class_probabilities, conv_layer_names, feature_maps, filters, first_layer_weights,
                           hidden_activations, layer_table, saliency, strongest_channels)
+from core.models import count_parameters
 from ui import inspect_explain
-from ui.inspect_figures import bars, colour_filters, heat_map, map_grid, picture
+from ui.inspect_figures import bars, colour_filters, filter_matrix, heat_map, map_grid, neuron_grid, picture
 from ui.model_picker import choose_model
-from ui.state import cached_dataset
+from ui.state import cached_dataset, leave_legacy_page_mode
+
+leave_legacy_page_mode()
 
 VIEWS = ["Architecture", "Filters", "Feature maps", "Pooling", "Convolution", "Saliency", "Errors"]
 TEST_IMAGE, DRAWING = "Test image", "Your drawing"
@@ -25,6 +28,9 @@ def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None]
     drawn = st.session_state.get("drawn_image")
     if drawn is not None and tuple(info.input_shape) == (1, 28, 28) and dataset is not None:
         sources.append(DRAWING)
+        drawing_id = hash(np.asarray(drawn).tobytes())
+        if st.session_state.get("inspect_drawing_seen") != drawing_id:  # a new drawing: show it first
+            st.session_state.update(inspect_drawing_seen=drawing_id, inspect_source=DRAWING)
     if not sources:
         return None
     picker, thumbnail, answer = st.columns([2, 1, 2], vertical_alignment="center")
@@ -50,9 +56,8 @@ def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None]
 
 def architecture_view(loaded) -> None:
     rows = layer_table(loaded.model, loaded.info.input_shape)
-    total = sum(row.parameters for row in rows)
     left, right = st.columns(2)
-    left.metric("Trainable numbers (parameters)", f"{total:,}")
+    left.metric("Trainable numbers (parameters)", f"{count_parameters(loaded.model):,}")
     if loaded.metrics.get("test_accuracy") is not None:
         right.metric("Test accuracy", f"{loaded.metrics['test_accuracy']:.2%}")
     st.caption(f"Input: one image of {' × '.join(map(str, loaded.info.input_shape))} (channels × height × width). "
@@ -72,8 +77,7 @@ def filters_view(loaded) -> None:
         weights = first_layer_weights(model, loaded.info.input_shape)
         count = st.slider("Neurons shown", 8, min(128, len(weights)), min(32, len(weights)), step=8,
                           key="inspect_weight_count")
-        st.plotly_chart(map_grid(weights[:count, 0] if weights.shape[1] == 1 else weights[:count].mean(axis=1),
-                                 symmetric=True, label="neuron", cell_height=90), width="stretch")
+        st.plotly_chart(map_grid(weights[:count], symmetric=True, label="neuron", cell_height=90), width="stretch")
         return
     st.caption("A **filter** is a small grid of learned weights that slides over the image. Where the image looks "
                "like the filter (ink where it is red, no ink where it is blue) the filter answers strongly: it "
@@ -92,9 +96,7 @@ def filters_view(loaded) -> None:
         st.caption(f"Each filter of {name} looks at all {channels} maps of the layer before it, with its own "
                    f"{size}×{size} grid for each. One row per filter, one column per input channel.")
         shown = st.slider("Filters shown", 1, count, min(count, 16), key="inspect_filter_count")
-        grid = kernels[:shown].reshape(shown * channels, size, size)
-        st.plotly_chart(map_grid(grid, symmetric=True, columns=channels, cell_height=22, label="filter×channel"),
-                        width="stretch")
+        st.plotly_chart(filter_matrix(kernels[:shown]), width="stretch")
 
 
 def feature_maps_view(loaded, x, pixels) -> None:
@@ -103,16 +105,14 @@ def feature_maps_view(loaded, x, pixels) -> None:
         st.info("This model has **no convolution or pooling layers**, so there are no feature maps. What applies: "
                 "its hidden neurons. Each square below is one neuron of a hidden layer and how strongly it fires "
                 "for this image.")
-        for stage in hidden_activations(model, x):
-            side = int(np.ceil(np.sqrt(len(stage.maps))))
-            padded = np.full(side * side, np.nan)
-            padded[:len(stage.maps)] = stage.maps
-            st.plotly_chart(heat_map(padded.reshape(side, side), f"{stage.title}: {len(stage.maps)} neurons",
-                                     height=320, hover="activation %{z:.3f}"), width="stretch")
+        stages = hidden_activations(model, x)
+        for stage in stages:
+            st.plotly_chart(neuron_grid(stage.maps, f"{stage.title}: {len(stage.maps)} neurons"), width="stretch")
+        strongest = strongest_channels(stages[0].maps, 8)
+        st.markdown(f"What the 8 most active neurons of {stages[0].title} look for (their weights; neurons "
+                    f"{', '.join(map(str, strongest))}):")
         weights = first_layer_weights(model, loaded.info.input_shape)
-        strongest = strongest_channels(hidden_activations(model, x)[0].maps.reshape(-1, 1), 8)
-        st.markdown("What the 8 most active neurons of the first layer look for (their weights):")
-        st.plotly_chart(map_grid(weights[strongest].mean(axis=1), symmetric=True, label="neuron", cell_height=110),
+        st.plotly_chart(map_grid(weights[strongest], symmetric=True, label="neuron", cell_height=110),
                         width="stretch")
         return
     st.caption("A **feature map** is a filter's answer at every position of the image: bright where the pattern it "

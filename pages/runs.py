@@ -12,6 +12,9 @@ from core.runs import BEST, LAST, RunStore, RunSummary, runs_have_owners
 from ui.run_charts import overlay_curves
 from ui.run_export import export_section
 from ui.run_sharing import load_setup, mark_session_start
+from ui.state import leave_legacy_page_mode
+
+leave_legacy_page_mode()
 
 STATUS_NOTES = {
     "interrupted": "The app stopped while this run was training. The weights saved at its last epoch are kept "

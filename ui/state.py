@@ -1,6 +1,7 @@
 """Session helpers shared by pages: cached datasets and this visitor's current run."""
 from __future__ import annotations
 
+import sys
 import uuid
 
 import streamlit as st
@@ -73,6 +74,8 @@ def leave_legacy_page_mode() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    # AppTest (streamlit.testing) runs pages this old way between its runs too, and a rerun
+    # there would drop the click it is testing; its runs reach app.py on their own.
+    if PagesManager.uses_pages_directory and "streamlit.testing.v1" not in sys.modules:
         PagesManager.uses_pages_directory = False
         st.rerun()
