@@ -181,10 +181,10 @@ def neuron_view(loaded, x: torch.Tensor) -> None:
     if neuron != example.neuron:
         example = neuron_in_model(loaded.model, x, neuron)
     inputs, weights, products = st.columns(3)
-    inputs.plotly_chart(heat_map(example.inputs.mean(axis=0), "Input (normalised pixels)"), width="stretch")
-    weights.plotly_chart(heat_map(example.weights.mean(axis=0), f"Weights of neuron {example.neuron}",
+    inputs.plotly_chart(heat_map(example.inputs, "Input (normalised pixels)"), width="stretch")
+    weights.plotly_chart(heat_map(example.weights, f"Weights of neuron {example.neuron}",
                                   symmetric=True), width="stretch")
-    products.plotly_chart(heat_map(example.products.mean(axis=0), "Pixel × weight", symmetric=True), width="stretch")
+    products.plotly_chart(heat_map(example.products, "Pixel × weight", symmetric=True), width="stretch")
     lines = [f"1. Add up the {example.products.size} products: **{example.total:.4f}**",
              f"2. Add the bias {example.bias:+.4f}: **{example.total + example.bias:.4f}**"]
     if example.activation:

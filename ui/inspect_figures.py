@@ -35,7 +35,8 @@ def _range(values: np.ndarray, symmetric: bool) -> dict:
 
 def heat_map(values: np.ndarray, title: str = "", symmetric: bool = False, height: int = 300,
              numbers: bool = False, hover: str = "value %{z:.3f}") -> go.Figure:
-    """One (H, W) map; red-blue around zero if symmetric, numbers written in the cells if asked."""
+    """One (H, W) map (a (C, H, W) one shows its channels' mean); red-blue around zero if symmetric."""
+    values = values.mean(axis=0) if values.ndim == 3 else values
     trace = go.Heatmap(z=values, colorscale=DIVERGING if symmetric else ACTIVATION_SCALE,
                        hovertemplate=f"row %{{y}}, column %{{x}}<br>{hover}<extra></extra>",
                        colorbar=dict(thickness=10), **_range(np.asarray(values, dtype=float), symmetric))
@@ -57,8 +58,12 @@ def picture(image: np.ndarray, title: str = "", height: int = 220) -> go.Figure:
 
 def map_grid(maps: np.ndarray, title: str = "", symmetric: bool = False, columns: int = 8,
              cell_height: int = 70, label: str = "map") -> go.Figure:
-    """Many (H, W) maps in one heat map, on one colour scale so their numbers compare; hover names the map."""
-    count, height, width = maps.shape[:3]
+    """Many (H, W) maps in one heat map, on one colour scale so their numbers compare; hover names the map.
+
+    (N, C, H, W) maps show each one's mean over its channels.
+    """
+    maps = maps.mean(axis=1) if maps.ndim == 4 else maps
+    count, height, width = maps.shape
     columns = max(1, min(columns, count))
     grid = tile(maps, columns)
     index = tile(np.broadcast_to(np.arange(count, dtype=float)[:, None, None], (count, height, width)), columns)
@@ -67,6 +72,21 @@ def map_grid(maps: np.ndarray, title: str = "", symmetric: bool = False, columns
                        hoverongaps=False, colorbar=dict(thickness=10), **_range(grid, symmetric))
     rows = -(-count // columns)
     return _layout(go.Figure(trace), title, min(900, max(160, rows * cell_height + 50)))
+
+
+def filter_matrix(kernels: np.ndarray) -> go.Figure:
+    """Kernels (filters, channels, k, k) as a grid: one row per filter, one column per input channel."""
+    count, channels, size = kernels.shape[:3]
+    return map_grid(kernels.reshape(count * channels, size, size), symmetric=True, columns=channels,
+                    cell_height=22, label="filter×channel")
+
+
+def neuron_grid(values: np.ndarray, title: str) -> go.Figure:
+    """A layer's neurons (N,) as squares of a near-square grid, row by row."""
+    side = int(np.ceil(np.sqrt(len(values))))
+    padded = np.full(side * side, np.nan)
+    padded[:len(values)] = values
+    return heat_map(padded.reshape(side, side), title, height=320, hover="activation %{z:.3f}")
 
 
 def colour_filters(kernels: np.ndarray, columns: int = 8) -> go.Figure:

@@ -108,8 +108,13 @@ def test_errors_view_counts_the_whole_test_set_and_opens_a_mistake(cnn_job):
 def test_a_drawn_digit_can_be_inspected(cnn_job):
     drawing = np.zeros((1, 28, 28), dtype=np.float32)
     drawing[0, 4:24, 13:16] = 255  # a "1"
-    at = open_view(cnn_job, "Saliency", drawn_image=drawing, inspect_source="Your drawing")
+    at = open_view(cnn_job, "Saliency", drawn_image=drawing)
+    assert at.radio(key="inspect_source").value == "Your drawing"  # a new drawing is shown first
     assert "The model says" in text_of(at) and "It is a" not in text_of(at)
+    at.radio(key="inspect_source").set_value("Test image").run()
+    assert "It is a **7**" in at.markdown[0].value  # test image 0, the same drawing stays unshown
+    at.run()
+    assert at.radio(key="inspect_source").value == "Test image"
 
 
 def test_an_mlp_gets_plain_words_and_the_views_that_apply(mlp_job):
