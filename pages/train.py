@@ -37,6 +37,9 @@ def setup_form():
     if "preset" not in st.session_state:
         st.session_state.update(preset="fast_cnn", augment=False)
         apply_preset_defaults()
+    # Defaults live in the session state only: a widget given both a value= and a kept state warns.
+    for key, default in (("weight_decay", 0.0), ("seed", 0), ("validation_split", 0.1)):
+        st.session_state.setdefault(key, default)
     choice = st.selectbox("Dataset", [*REGISTRY, MY_IMAGES], format_func=dataset_title, key="dataset",
                           help="The pictures the network learns from. MNIST is always available offline.")
     custom = my_images_section() if choice == MY_IMAGES else None
@@ -91,7 +94,7 @@ def hyperparameter_widgets(is_digits: bool) -> None:
                        help="How many times the network sees every training image.")
     left.slider("Dropout", 0.0, 0.9, step=0.05, key="dropout",
                 help="Share of neurons switched off at random while training, so it cannot rely on any one.")
-    right.number_input("Weight decay", min_value=0.0, max_value=1.0, format="%.5f", step=0.0001, value=0.0,
+    right.number_input("Weight decay", min_value=0.0, max_value=1.0, format="%.5f", step=0.0001,
                        key="weight_decay", help="Gently pulls weights towards zero to keep the model simple.")
     left.selectbox("Activation", list(ACTIVATIONS), format_func=ACTIVATIONS.get, key="activation",
                    help="The bend each neuron applies to its sum. ReLU trains fastest in most cases.")
@@ -100,9 +103,9 @@ def hyperparameter_widgets(is_digits: bool) -> None:
     left.toggle("Data augmentation", key="augment",
                 help=("Small random rotations, shifts and zooms of each digit" if is_digits else
                       "Random mirror flips and shifted crops of each photo") + ", so the network generalises.")
-    right.number_input("Random seed", min_value=0, max_value=2**31 - 1, value=0, step=1, key="seed",
+    right.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="seed",
                        help="Same seed, same settings: same result. Change it to see how much luck matters.")
-    left.slider("Validation split", 0.05, 0.5, value=0.1, step=0.05, key="validation_split",
+    left.slider("Validation split", 0.05, 0.5, step=0.05, key="validation_split",
                 help="Share of training images held back to check, each epoch, how well the model generalises.")
 
 
