@@ -71,9 +71,14 @@ class Dataset:
 
     def to_input(self, images: torch.Tensor) -> torch.Tensor:
         """0-255 images (uint8 or float) -> normalised float model input, on the images' device."""
-        mean = torch.tensor(self.info.mean, device=images.device).view(1, -1, 1, 1)
-        std = torch.tensor(self.info.std, device=images.device).view(1, -1, 1, 1)
-        return (images.float() / 255.0 - mean) / std
+        return to_model_input(images, self.info)
+
+
+def to_model_input(images: torch.Tensor, info: DatasetInfo) -> torch.Tensor:
+    """0-255 images (N, C, H, W) -> the normalised floats a model of this dataset was trained on."""
+    mean = torch.tensor(info.mean, device=images.device).view(1, -1, 1, 1)
+    std = torch.tensor(info.std, device=images.device).view(1, -1, 1, 1)
+    return (images.float() / 255.0 - mean) / std
 
 
 def data_dir() -> Path | None:
