@@ -10,6 +10,7 @@ st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wid
 pages = [
     st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
     st.Page("pages/inspect.py", title="Inspect", icon="🔬"),
+    st.Page("pages/draw.py", title="Draw", icon=":material/draw:"),
     st.Page("pages/recipes.py", title="Recipes", icon="📜"),
     st.Page("pages/runs.py", title="Runs", icon="🗂️"),
     st.Page("pages/playground.py", title="2-D playground", icon="🎯"),
