@@ -1,0 +1,69 @@
+"""A person draws digits with the mouse on the Draw page, reads the model's answer, and clears the canvas.
+
+Set PLAYGROUND_SCREENSHOTS=1 to also save docs/draw.png (the page with a drawn digit) for the README.
+"""
+import math
+import os
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+WHITE_PIXELS = """canvas => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) count += data[i] > 128;
+    return count;
+}"""
+
+
+def open_draw_page(page):
+    page.get_by_role("link", name="Draw").click()
+    page.get_by_text("Draw a digit (0 to 9)").wait_for(timeout=60_000)
+    canvas = page.locator("canvas.upper-canvas")  # fabric.js's drawing layer, in the component's shadow DOM
+    canvas.wait_for(timeout=30_000)
+    return canvas
+
+
+def stroke(page, canvas, points: list[tuple[float, float]]) -> None:
+    """Press, move through the points (canvas pixels) in small steps like a hand, release."""
+    box = canvas.bounding_box()
+    x, y = points[0]
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=6)
+    page.mouse.up()
+
+
+def answer_after_drawing(page) -> str:
+    page.locator(".draw-answer").wait_for(timeout=30_000)
+    return page.locator(".draw-answer").inner_text().strip()
+
+
+def test_draw_a_one_and_a_zero_and_clear_between(page):
+    canvas = open_draw_page(page)
+    stroke(page, canvas, [(145, 40), (143, 100), (141, 160), (140, 235)])  # a '1': one stroke down
+    assert answer_after_drawing(page) == "1"
+    page.get_by_text("What the model sees").wait_for(timeout=30_000)
+    assert page.get_by_role("link", name="Look inside the model").is_visible()
+    assert page.locator("canvas.dc-canvas.lower-canvas").evaluate(WHITE_PIXELS) > 1000  # the stroke is drawn
+
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_text("Draw a digit (0 to 9)").wait_for(timeout=30_000)
+    assert page.locator(".draw-answer").count() == 0
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for(timeout=30_000)
+    assert page.locator("canvas.dc-canvas.lower-canvas").evaluate(WHITE_PIXELS) == 0  # the old strokes are gone
+
+    loop = [(140 + 60 * math.sin(2 * math.pi * t / 36), 140 - 95 * math.cos(2 * math.pi * t / 36))
+            for t in range(38)]  # a '0': one closed oval, a little past the start
+    stroke(page, canvas, loop)
+    page.wait_for_function("() => document.querySelector('.draw-answer')?.textContent.trim() === '0'",
+                           timeout=30_000)
+    if os.environ.get("PLAYGROUND_SCREENSHOTS"):
+        page.get_by_role("link", name="Look inside the model").wait_for(timeout=30_000)  # the page's last element
+        page.screenshot(path=str(DOCS / "draw.png"))
+
+    page.get_by_role("link", name="Look inside the model").click()  # the drawing goes along to Inspect
+    page.get_by_text("Look inside a model").wait_for(timeout=30_000)
+    page.get_by_text("The model says").wait_for(timeout=60_000)
+    assert page.get_by_role("radio", name="Your drawing").is_checked()
