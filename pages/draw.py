@@ -16,7 +16,7 @@ leave_legacy_page_mode()
 CANVAS_SIZE = 280  # ten canvas pixels per model pixel
 BRUSH_WIDTH = 20  # about as thick, relative to the digit, as MNIST's pen strokes
 DRAW, UPLOAD = "Draw", "Upload a picture"
-PROMPT = "✏️ **Draw a digit** (0 to 9) on the black square, as large as you like. The answer appears as you draw."
+PROMPT = "**Draw a digit** (0 to 9) on the black square, as large as you like. The answer appears as you draw."
 
 
 def clear_canvas() -> None:
@@ -37,7 +37,11 @@ def canvas_pixels() -> np.ndarray | None:
 
 def show_answer(loaded, picture_pixels: np.ndarray, seen, answer) -> None:
     """'What the model sees' in one column; the big answer and every class's probability in the other."""
-    prediction = predict(loaded.model, loaded.info, picture_pixels)
+    try:
+        prediction = predict(loaded.model, loaded.info, picture_pixels)
+    except ValueError as error:  # a picture this model cannot read: say why instead of a traceback
+        answer.error(str(error))
+        return
     seen.plotly_chart(picture(picture_pixels, "What the model sees", height=250), width="stretch", key="draw_seen")
     with answer:
         st.html(answer_html(prediction.answer, prediction.confidence))
@@ -62,7 +66,7 @@ def drawing_panel(loaded) -> None:
                   help="Empty the canvas and start a new digit.")
     picture_pixels = canvas_to_digit(pixels)
     if picture_pixels is None:
-        answer.info(PROMPT)
+        answer.info(PROMPT, icon=":material/draw:")
         seen.caption("Here you will see your digit the way the model gets it: cropped to the ink, shrunk so its "
                      "longer side is 20 pixels and centred in a 28 × 28 square, like the digits it learned from.")
         return
@@ -92,7 +96,7 @@ def upload_panel(loaded) -> None:
         "A picture (PNG or JPEG)", type=["png", "jpg", "jpeg"], key="draw_upload",
         max_upload_size=MAX_UPLOAD_BYTES // 2**20, help=f"{how} Up to {MAX_UPLOAD_BYTES // 2**20} MB.")
     if upload is None:
-        answer.info(f"📷 **Upload a picture** for the model to read. {how}")
+        answer.info(f"**Upload a picture** for the model to read. {how}", icon=":material/upload:")
         return
     with upload_column:
         picture_pixels = read_upload(upload.getvalue(), info)
