@@ -8,12 +8,12 @@ from ui.state import keep_settings
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
 
 pages = [
-    st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
-    st.Page("pages/inspect.py", title="Inspect", icon="🔬"),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
+    st.Page("pages/inspect.py", title="Inspect", icon=":material/biotech:"),
     st.Page("pages/draw.py", title="Draw", icon=":material/draw:"),
-    st.Page("pages/recipes.py", title="Recipes", icon="📜"),
-    st.Page("pages/runs.py", title="Runs", icon="🗂️"),
-    st.Page("pages/playground.py", title="2-D playground", icon="🎯"),
+    st.Page("pages/recipes.py", title="Recipes", icon=":material/menu_book:"),
+    st.Page("pages/runs.py", title="Runs", icon=":material/folder_open:"),
+    st.Page("pages/playground.py", title="2-D playground", icon=":material/scatter_plot:"),
 ]
 navigation = st.navigation(pages)
 
