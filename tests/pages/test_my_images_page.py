@@ -1,8 +1,8 @@
-import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.train_helpers import press_train_and_wait
 from tests.shapes import shapes_zip
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -20,13 +20,7 @@ def test_upload_a_zip_of_classes_and_train_a_short_run(tmp_path, monkeypatch):
     assert any("3 classes" in s.value and "circles" in s.value for s in at.success)
     assert at.toggle(key="augment").value  # on by default for a small set
     at.number_input(key="epochs").set_value(2)
-    next(b for b in at.button if "Train" in b.label).click()
-    at.run()
-    deadline = time.monotonic() + 120
-    while not at.metric and time.monotonic() < deadline:
-        time.sleep(1)
-        at.run()
-    assert not at.exception
+    press_train_and_wait(at, 120)
     assert any(m.label == "Test accuracy" for m in at.metric)
 
 

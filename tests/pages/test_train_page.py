@@ -1,7 +1,8 @@
-import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from tests.pages.train_helpers import press_train_and_wait
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -17,13 +18,7 @@ def test_train_page_trains_a_quick_model_to_a_test_accuracy():
     assert at.title[0].value == "Train a network"
     at.radio(key="train_subset").set_value(5000)
     at.number_input(key="epochs").set_value(1)
-    next(b for b in at.button if "Train" in b.label).click()
-    at.run()
-    deadline = time.monotonic() + 180
-    while not at.metric and time.monotonic() < deadline:
-        time.sleep(1)
-        at.run()
-    assert not at.exception
+    press_train_and_wait(at, 180)
     accuracy = next(m for m in at.metric if m.label == "Test accuracy")
     assert float(accuracy.value.rstrip("%")) > 90  # 5,000 images, one epoch of the Fast CNN
     assert any(chart for chart in at.get("plotly_chart"))
