@@ -1,6 +1,4 @@
 """Draw page: draw a digit (or upload a picture) and watch the model's answer change as you draw."""
-from ui.state import leave_legacy_page_mode
-
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
@@ -10,6 +8,7 @@ from core.preprocess import MAX_UPLOAD_BYTES, canvas_to_digit, upload_to_picture
 from ui.draw_figures import answer_html
 from ui.inspect_figures import bars, picture
 from ui.model_picker import choose_model
+from ui.state import leave_legacy_page_mode
 
 leave_legacy_page_mode()
 
