@@ -33,4 +33,4 @@ test: install-dev browser
 	$(BIN)/python -m pytest
 
 bench: install-dev
-	$(BIN)/python bench/train_speed.py
+	$(BIN)/python -m bench.train_speed
