@@ -21,9 +21,9 @@ def _demo_model(path: str) -> LoadedModel:
     return load_bundle(Path(path), label="Demo model (shipped, MNIST)")
 
 
-def session_models() -> list[LoadedModel]:
-    """Models trained in this browser session, newest first (finished, stopped or diverged)."""
-    models = []
+def session_models() -> dict[str, LoadedModel]:
+    """Models trained in this browser session by job id, newest first (finished, stopped or diverged)."""
+    models = {}
     for job_id in reversed(st.session_state.get("job_ids", [])):
         job = RUNNER.get(job_id)
         if job is None or job.model is None or job.status not in ("finished", "stopped", "diverged"):
@@ -33,7 +33,7 @@ def session_models() -> list[LoadedModel]:
         label = f"{job.config.model.preset} on {job.dataset.info.name}, {job.status}"
         if done:
             label += f", {done.test_accuracy:.1%} test accuracy"
-        models.append(LoadedModel(job.model, job.config, job.dataset.info, label, metrics))
+        models.setdefault(job_id, LoadedModel(job.model, job.config, job.dataset.info, label, metrics))
     return models
 
 
@@ -64,13 +64,17 @@ def saved_models(skip_ids: set[str]) -> list[LoadedModel]:
     return models
 
 
-def available_models() -> list[LoadedModel]:
-    """Every model this visitor can use right now."""
-    models = session_models()
-    in_memory = {job_id for job_id in st.session_state.get("job_ids", []) if RUNNER.get(job_id) is not None}
-    models += saved_models(in_memory)
+def available_models() -> dict[str, LoadedModel]:
+    """Every model this visitor can use right now, by a key that stays the same when runs come and go.
+
+    Order: this session's runs, then the demo model (what a first visitor gets, rather than
+    whatever someone else saved last), then saved runs.
+    """
+    models = {f"job:{job_id}": model for job_id, model in session_models().items()}
     if (DEMO_MODEL / "model.safetensors").is_file():
-        models.append(_demo_model(str(DEMO_MODEL)))
+        models["demo"] = _demo_model(str(DEMO_MODEL))
+    in_memory = {job_id for job_id in st.session_state.get("job_ids", []) if RUNNER.get(job_id) is not None}
+    models.update({f"run:{model.metrics['run_id']}": model for model in saved_models(in_memory)})
     return models
 
 
@@ -80,8 +84,9 @@ def choose_model(key: str) -> LoadedModel | None:
     if not models:
         st.info("No trained model yet. Train one on the **Train** page (the Fast CNN takes under a minute).")
         return None
-    labels = [m.label for m in models]
-    chosen = st.selectbox("Model", range(len(models)), format_func=labels.__getitem__, key=key,
+    if st.session_state.get(key) not in models:
+        st.session_state.pop(key, None)  # its model is gone (deleted elsewhere): start from the first again
+    chosen = st.selectbox("Model", list(models), format_func=lambda choice: models[choice].label, key=key,
                           help="A model you trained in this session, a saved run (see the Runs page), or the demo model "
                                "that ships with the app.")
     return models[chosen]
