@@ -42,14 +42,15 @@ def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None]
         else:
             count = len(dataset.test_y)
             index = st.number_input(f"Test image number (0 to {count - 1:,})", 0, count - 1, key="inspect_image_index")
-            st.button("🎲 Another test image", on_click=pick_random_image, args=(count,))
+            st.button("Another test image", icon=":material/casino:", on_click=pick_random_image, args=(count,))
             pixels, label = dataset.test_x[index].float().numpy(), int(dataset.test_y[index])
     x = dataset.to_input(torch.from_numpy(pixels).unsqueeze(0))
     thumbnail.plotly_chart(picture(pixels, height=170), width="stretch", key="inspect_thumbnail")
     probabilities = class_probabilities(loaded.model, x)
     guess = int(np.argmax(probabilities))
     truth = f"It is a **{info.classes[label]}**. " if label is not None else ""
-    verdict = "" if label is None else (" ✅" if guess == label else " ❌")
+    right, wrong = " :green[:material/check_circle:]", " :red[:material/cancel:]"
+    verdict = "" if label is None else (right if guess == label else wrong)
     answer.markdown(f"{truth}The model says **{info.classes[guess]}** ({probabilities[guess]:.0%} sure){verdict}.")
     return x, pixels, label
 
@@ -168,7 +169,7 @@ def show_view(view: str, loaded, dataset, image) -> None:
 st.title("Look inside a model")
 loaded = choose_model("inspect_model")
 if loaded is None:
-    st.page_link("pages/train.py", label="Train a model (the Fast CNN takes under a minute)", icon="🏋️")
+    st.page_link("pages/train.py", label="Train a model (the Fast CNN takes under a minute)", icon=":material/model_training:")
     st.stop()
 dataset, problem = cached_dataset(loaded.info.name)
 if problem:

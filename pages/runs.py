@@ -121,7 +121,7 @@ def use_elsewhere(run: RunSummary) -> None:
                           "image size, and optionally freeze the convolution layers."):
         load_setup(replace(run.config, model=replace(run.config.model, init_from_run=run.id)))
         st.switch_page("pages/train.py")
-    right.page_link("pages/inspect.py", label="Look inside it on Inspect", icon="🔬",
+    right.page_link("pages/inspect.py", label="Look inside it on Inspect", icon=":material/biotech:",
                     help=f"Pick “Saved run: {run.name}” in the Model box there.")
 
 

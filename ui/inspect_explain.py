@@ -79,7 +79,7 @@ def show_pooling(example, source: str) -> None:
     arithmetic.latex(rf"p_{{\text{{avg}}}} = \frac{{{' + '.join(h)}}}{{4}} = {example.window_mean:.3f}")
     if example.matches_model:
         arithmetic.success(f"Our {example.model_mode} pooling gives exactly the model's own output, number for "
-                           "number: these are the real numbers of your model.", icon="✅")
+                           "number: these are the real numbers of your model.", icon=":material/check_circle:")
     elif example.matches_model is False:
         arithmetic.warning("Our arithmetic differs from the model's own pooling output.")
     if height % 2 or width % 2:
@@ -167,7 +167,7 @@ def show_convolution_sum(example) -> None:
 def show_check(ours: float, model_value: float, where: str) -> None:
     if abs(ours - model_value) <= 1e-4 * max(1.0, abs(model_value)):
         st.success(f"The model itself computed {model_value:.4f} at this position of {where}: the same number.",
-                   icon="✅")
+                   icon=":material/check_circle:")
     else:
         st.warning(f"The model computed {model_value:.4f} at this position of {where}, not {ours:.4f}.")
 

@@ -101,7 +101,7 @@ def test_errors_view_counts_the_whole_test_set_and_opens_a_mistake(cnn_job):
     look[0].click().run()
     assert at.session_state["inspect_image_index"] == index
     assert at.session_state["inspect_view"] == "Feature maps"
-    assert "❌" in text_of(at)  # the chosen image is one the model gets wrong
+    assert ":material/cancel:" in text_of(at)  # the chosen image is one the model gets wrong
     assert not at.warning and not at.exception
 
 
