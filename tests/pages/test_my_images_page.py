@@ -1,14 +1,17 @@
+import json
 from pathlib import Path
+
+import numpy as np
 
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.train_helpers import press_train_and_wait
-from tests.shapes import shapes_zip
+from tests.shapes import shape_image, shapes_zip
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-def test_upload_a_zip_of_classes_and_train_a_short_run(tmp_path, monkeypatch):
+def test_upload_a_zip_train_a_short_run_then_inspect_and_predict_with_it(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.selectbox(key="dataset").set_value("my_images").run()
@@ -22,6 +25,20 @@ def test_upload_a_zip_of_classes_and_train_a_short_run(tmp_path, monkeypatch):
     at.number_input(key="epochs").set_value(2)
     press_train_and_wait(at, 120)
     assert any(m.label == "Test accuracy" for m in at.metric)
+
+    # The model of the user's images works like any other: Inspect names its classes...
+    at.session_state["inspect_view"] = "Errors"
+    at.switch_page("pages/inspect.py").run()
+    assert not at.exception and not at.error
+    axes = [json.loads(c.proto.spec)["data"][0].get("x") for c in at.get("plotly_chart")]
+    assert ["circles", "squares", "triangles"] in axes  # the confusion matrix's columns
+    # ...and the Draw page reads an uploaded picture with it.
+    at.switch_page("pages/draw.py").run()
+    picture = shape_image("circles", np.random.default_rng(7))
+    at.file_uploader(key="draw_upload").upload("circle.png", picture).run()
+    assert not at.exception and not at.error
+    answers = [h.proto.body for h in at.get("html") if "draw-answer" in h.proto.body]
+    assert answers and any(name in answers[0] for name in ("circles", "squares", "triangles"))
 
 
 def test_a_single_class_zip_is_refused_with_a_message():
