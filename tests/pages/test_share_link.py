@@ -60,6 +60,12 @@ def test_a_broken_link_is_explained_and_the_usual_setup_shown(tmp_path, monkeypa
 
 
 def test_fine_tuning_needs_the_same_network_and_image_size(tmp_path, monkeypatch):
+    from core.data import DatasetUnavailable, load_dataset
+
+    try:
+        load_dataset("cifar10", download=False)
+    except DatasetUnavailable:
+        pytest.skip("No CIFAR-10 copy on this machine (set PLAYGROUND_DATA_DIR, e.g. ../shared/datasets).")
     monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
     store = RunStore(tmp_path)
     from core.models import build_model
