@@ -1,6 +1,8 @@
 """Headless training: the same trainer and figures as the app, for scripts and benchmarks.
 
-    python -m core.cli --dataset mnist --preset fast_cnn --epochs 3 --save assets/demo_model
+    python -m core.cli --dataset mnist --preset fast_cnn --epochs 3 --save my_model
+
+Runs are recorded in the runs folder like the app's (they appear on the Runs page); --no-record skips that.
 """
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ from core.bundle import save_bundle
 from core.config import RunConfig
 from core.data import REGISTRY, DatasetUnavailable, load_dataset
 from core.device import pick_device
+from core.jobs import Job, JobRunner
 from core.models import PRESETS, build_model
+from core.paths import runs_dir
+from core.run_recorder import RunRecorder
 from core.train import Diverged, Done, EpochEnd, Started, StepEnd, Stopped, train
 
 
@@ -31,6 +36,7 @@ def parse_config(argv: list[str] | None = None) -> tuple[RunConfig, argparse.Nam
     parser.add_argument("--train-subset", type=int, default=0, help="train on the first N images only")
     parser.add_argument("--log-every", type=int, default=100)
     parser.add_argument("--save", default=None, help="folder to write model.safetensors + config.json")
+    parser.add_argument("--no-record", action="store_true", help="do not record the run in the runs folder")
     args = parser.parse_args(argv)
     preset = PRESETS[args.preset]
     pick = lambda value, default: default if value is None else value  # noqa: E731
@@ -66,6 +72,38 @@ def describe(event) -> str | None:
     return None
 
 
+def run_headless(config: RunConfig, dataset, record: bool) -> tuple[object, Done | None, str | None]:
+    """Train, printing a line per event; (model, Done event, error). Ctrl-C stops and keeps the model."""
+    if not record:
+        model = build_model(config.model, dataset.info.input_shape, len(dataset.info.classes))
+        done = None
+        for event in train(model, dataset, config, pick_device()):
+            print_event(event)
+            done = event if isinstance(event, Done) else done
+        return model, done, None
+    # Through the app's own job runner, so the run is recorded exactly like one started on the Train page.
+    job = JobRunner(max_parallel=1, recorder=RunRecorder()).submit(config, dataset)
+    print(f"recording as run {job.id} in {runs_dir()}", flush=True)
+    printed, finished = 0, False
+    while not finished:
+        try:
+            finished = job.wait(timeout=0.2)  # events are all in before the job counts as finished
+        except KeyboardInterrupt:
+            job.stop()  # ends within a step; the weights so far are kept and recorded
+        events = job.events()
+        for event in events[printed:]:
+            print_event(event)
+        printed = len(events)
+    done = next((e for e in job.events() if isinstance(e, Done)), None)
+    return job.model, done, job.error
+
+
+def print_event(event) -> None:
+    line = describe(event)
+    if line:
+        print(line, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         config, args = parse_config(argv)
@@ -73,13 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, DatasetUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    model = build_model(config.model, dataset.info.input_shape, len(dataset.info.classes))
-    done = None
-    for event in train(model, dataset, config, pick_device()):
-        line = describe(event)
-        if line:
-            print(line, flush=True)
-        done = event if isinstance(event, Done) else done
+    model, done, error = run_headless(config, dataset, record=not args.no_record)
+    if error or done is None:
+        print(f"error: training failed: {error}", file=sys.stderr)
+        return 1
     if args.save:
         save_bundle(args.save, model.cpu(), config,
                     {"test_accuracy": done.test_accuracy, "test_loss": done.test_loss, "status": done.status})
