@@ -101,8 +101,10 @@ def time_to_99(dataset, seeds: list[int], device, train_subset: int) -> None:
 
 
 def ui_overhead(dataset, device, train_subset: int, epochs: int) -> None:
+    preset = PRESETS["fast_cnn"]  # the Train page's defaults, as train_through_app leaves them
     config = RunConfig(DataConfig(train_subset=train_subset), ModelConfig("fast_cnn"),
-                       TrainConfig("adam", 0.005, 128, epochs, schedule="one_cycle"))
+                       TrainConfig(preset.optimizer, preset.learning_rate, preset.batch_size, epochs,
+                                   schedule=preset.schedule))
     headless = on_fresh_thread(lambda: list(train(build_model(config.model, dataset.info.input_shape, 10),
                                                   dataset, config, device))[-1].elapsed)
     through_app = train_through_app(train_subset, epochs)

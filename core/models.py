@@ -31,7 +31,7 @@ PRESETS = {
         "Fast CNN (default)",
         "Two small convolution blocks (16, 32 filters) with batch normalisation: about 99% on MNIST "
         "in under a minute on a laptop CPU.",
-        "adam", 0.005, 128, 4, 0.0, "one_cycle"),
+        "adam", 0.01, 128, 4, 0.0, "one_cycle"),
     "mlp_512": PresetInfo(
         "MLP 512-512",
         "Two fully connected layers of 512 neurons with dropout: no convolutions, sees pixels as a flat list.",
