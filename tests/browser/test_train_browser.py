@@ -18,4 +18,5 @@ def test_the_run_survives_a_browser_refresh(page):
     page.get_by_text("Test accuracy").wait_for(timeout=120_000)
     page.reload()
     page.get_by_text("Test accuracy").wait_for(timeout=60_000)
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 1
+    page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=30_000)  # Plotly's script loads after the text
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1  # the curves are back, once
