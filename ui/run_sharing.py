@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -22,22 +21,24 @@ FINE_TUNE_KEYS = ("init_from_run", "freeze_convolutions")  # plain session keys:
 SCRATCH = ""
 
 
-def _link_key(query: dict) -> str:
-    return urlencode(sorted((key, value) for key, value in query.items() if key in FIELDS))
-
-
 def mark_session_start() -> None:
     """Remember when this browser session began: runs it trains later are its own (see docs/runs.md)."""
     st.session_state.setdefault("session_started", time.time())
 
 
 def apply_link_setup(subset_choices) -> None:
-    """Once per new link: fill the Train page's settings from the URL's query string."""
+    """On the session's first visit to the Train page: fill its settings from the URL's query string.
+
+    Only then: a shared link is opened at the start of a session, and later query strings are the
+    page's own (share_setup), which the browser may send back a run late, undoing a newer change.
+    """
     mark_session_start()
-    query = st.query_params.to_dict()
-    if not has_setup(query) or st.session_state.get("link_applied") == _link_key(query):
+    if st.session_state.get("link_checked"):
         return
-    st.session_state.link_applied = _link_key(query)
+    st.session_state.link_checked = True
+    query = st.query_params.to_dict()
+    if not has_setup(query):
+        return
     try:
         config = from_query(query)
     except ValueError as error:
@@ -118,5 +119,4 @@ def share_setup(config: RunConfig | None, slot) -> RunConfig | None:
     changed = {key: value for key, value in query.items() if st.query_params.get(key) != value}
     if changed:
         st.query_params.update(changed)
-    st.session_state.link_applied = _link_key(query)
     return config

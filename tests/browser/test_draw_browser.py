@@ -6,6 +6,8 @@ import math
 import os
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 WHITE_PIXELS = """canvas => {
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -44,12 +46,12 @@ def test_draw_a_one_and_a_zero_and_clear_between(page):
     stroke(page, canvas, [(145, 40), (143, 100), (141, 160), (140, 235)])  # a '1': one stroke down
     assert answer_after_drawing(page) == "1"
     page.get_by_text("What the model sees").wait_for(timeout=30_000)
-    assert page.get_by_role("link", name="Look inside the model").is_visible()
+    expect(page.get_by_role("link", name="Look inside the model")).to_be_visible()
     assert page.locator("canvas.dc-canvas.lower-canvas").evaluate(WHITE_PIXELS) > 1000  # the stroke is drawn
 
     page.get_by_role("button", name="Clear").click()
     page.get_by_text("Draw a digit (0 to 9)").wait_for(timeout=30_000)
-    assert page.locator(".draw-answer").count() == 0
+    expect(page.locator(".draw-answer")).to_have_count(0)
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for(timeout=30_000)
     assert page.locator("canvas.dc-canvas.lower-canvas").evaluate(WHITE_PIXELS) == 0  # the old strokes are gone

@@ -28,9 +28,10 @@ def test_a_run_cut_off_by_a_restart_is_listed_as_interrupted_with_its_weights(br
         context, tab = open_tab(browser, url)
         tab.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Runs").click()
         tab.get_by_text("Pick runs to compare and use").wait_for(timeout=30_000)
-        assert tab.get_by_text("weights saved at its last epoch are kept").is_visible()
-        assert tab.get_by_text("validation accuracy").filter(has_text="interrupted").is_visible()
-        assert tab.get_by_role("button", name="Download model (.zip)").is_visible()
+        # expect() waits for the rest of the page, which is still being drawn after the multiselect
+        expect(tab.get_by_text("weights saved at its last epoch are kept")).to_be_visible()
+        expect(tab.get_by_text("validation accuracy").filter(has_text="interrupted")).to_be_visible()
+        expect(tab.get_by_role("button", name="Download model (.zip)")).to_be_visible()
         tab.get_by_role("button", name="Export to ONNX and TorchScript").click()
         tab.get_by_text("same answer on 256 of 256 test images").wait_for(timeout=120_000)
         context.close()
