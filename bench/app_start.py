@@ -1,15 +1,20 @@
 """The app as a user meets it: cold start, memory, and training through the page."""
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
 
 
 def _free_port() -> int:
@@ -20,7 +25,6 @@ def _free_port() -> int:
 
 def _wait_for_page(url: str, timeout: float) -> None:
     """Until the Train page's title is drawn in Chromium (or, without a browser, the server answers)."""
-    chromium = Path("/usr/bin/chromium")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -28,19 +32,25 @@ def _wait_for_page(url: str, timeout: float) -> None:
             break
         except OSError:
             time.sleep(0.1)
-    if not chromium.exists():
+    if not CHROMIUM.exists():
         return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = browser.new_page()
         page.goto(url)
         page.get_by_text("Train a network").wait_for(timeout=timeout * 1000)
         page.get_by_role("button", name="▶ Train").wait_for(timeout=timeout * 1000)  # MNIST is loaded
         browser.close()
+
+
+def _start_server(port: int, runs: str | None = None) -> subprocess.Popen:
+    """`streamlit run app.py` in the background, as `make run` starts it."""
+    env = dict(os.environ, **({"PLAYGROUND_RUNS_DIR": runs} if runs else {}))
+    return subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.port", str(port), "--server.headless", "true"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
 def cold_start(timeout: float = 120) -> tuple[float, float]:
@@ -49,9 +59,7 @@ def cold_start(timeout: float = 120) -> tuple[float, float]:
 
     port = _free_port()
     started = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                               "--server.port", str(port), "--server.headless", "true"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    server = _start_server(port)
     try:
         _wait_for_page(f"http://127.0.0.1:{port}", timeout)
         seconds = time.perf_counter() - started
@@ -63,9 +71,35 @@ def cold_start(timeout: float = 120) -> tuple[float, float]:
     return seconds, megabytes
 
 
+def train_in_browser(train_subset: int, epochs: int, timeout: float = 600) -> float | None:
+    """Press Train in Chromium on this same machine and watch the live page until the run ends;
+    the run's own training time (None without Chromium). The browser's drawing competes with training."""
+    if not CHROMIUM.exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    port, runs = _free_port(), tempfile.mkdtemp(prefix="bench-runs-")
+    server = _start_server(port, runs)
+    try:
+        _wait_for_page(f"http://127.0.0.1:{port}", 120)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 950})
+            link = f"?dataset=mnist&model=fast_cnn&subset={train_subset}&epochs={epochs}"  # a share link's setup
+            page.goto(f"http://127.0.0.1:{port}/{link}")
+            page.get_by_role("button", name="▶ Train").click()
+            page.get_by_text("Test accuracy").wait_for(timeout=timeout * 1000)
+            browser.close()
+        status = next(Path(runs).glob("*/status.json"))
+        return json.loads(status.read_text())["elapsed"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def train_through_app(train_subset: int, epochs: int, timeout: float = 600) -> float:
-    """Press Train on the real page (AppTest, in this process) and rerun it every second, as the
-    page's polling does; returns the run's own training time."""
+    """Press Train on the real page (AppTest, in this process) and rerun the whole page every second
+    (the page itself redraws only its live part, every 2 s); returns the run's own training time."""
     from streamlit.testing.v1 import AppTest
 
     from core.jobs import RUNNER

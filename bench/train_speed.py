@@ -19,7 +19,7 @@ from pathlib import Path
 
 import torch
 
-from bench.app_start import cold_start, train_through_app
+from bench.app_start import cold_start, train_in_browser, train_through_app
 from bench.reference import reference_samples_per_second, unpack_mnist
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import load_dataset
@@ -110,6 +110,10 @@ def ui_overhead(dataset, device, train_subset: int, epochs: int) -> None:
     through_app = train_through_app(train_subset, epochs)
     figure("ui_overhead[fast_cnn]", f"headless {headless:.1f} s | app with page polling {through_app:.1f} s "
            f"| ratio {through_app / headless:.2f}")
+    in_browser = train_in_browser(train_subset, epochs)
+    figure("ui_overhead_browser_here[fast_cnn]", "not measured (no Chromium)" if in_browser is None else
+           f"headless {headless:.1f} s | watched in Chromium on this machine {in_browser:.1f} s "
+           f"| ratio {in_browser / headless:.2f}")
 
 
 def prediction_latency(repeats: int) -> None:

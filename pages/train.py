@@ -18,6 +18,9 @@ ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
 SCHEDULES = {"constant": "Constant", "one_cycle": "One-cycle (warm up, then cool down)"}
 SUBSETS = {0: "All training images", 5000: "Quick look: 5,000 images"}
 MY_IMAGES = "my_images"
+# How often the live view redraws while training. Every second, the browser's redrawing cost a run
+# about 20% more time than every 2 s when browser and server shared a 2-core machine.
+REFRESH_SECONDS = 2.0
 
 
 def dataset_title(choice: str) -> str:
@@ -176,4 +179,4 @@ with setup:
     if button_slot.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):
         start_training(config)
 with live:
-    st.fragment(live_view, run_every=1.0 if busy else None)()
+    st.fragment(live_view, run_every=REFRESH_SECONDS if busy else None)()
