@@ -1,6 +1,6 @@
 """Training and app speed on this machine; prints one stable `name: value` line per figure.
 
-    .venv/bin/python -m bench.train_speed            # full run, about 10 minutes on 2 CPU cores
+    .venv/bin/python -m bench.train_speed            # full run, about 4 minutes on 2 CPU cores
     .venv/bin/python -m bench.train_speed --quick    # tiny budget: checks every figure prints
 
 Figures: samples/s per preset (ours vs the textbook DataLoader pipeline), seconds to 99.0% MNIST
