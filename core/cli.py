@@ -12,12 +12,11 @@ import sys
 from core.bundle import save_bundle
 from core.config import RunConfig
 from core.data import REGISTRY, DatasetUnavailable, load_dataset
-from core.device import pick_device
-from core.jobs import Job, JobRunner
-from core.models import PRESETS, build_model
+from core.jobs import JobRunner
+from core.models import PRESETS
 from core.paths import runs_dir
 from core.run_recorder import RunRecorder
-from core.train import Diverged, Done, EpochEnd, Started, StepEnd, Stopped, train
+from core.train import Diverged, Done, EpochEnd, Started, StepEnd, Stopped
 
 
 def parse_config(argv: list[str] | None = None) -> tuple[RunConfig, argparse.Namespace]:
@@ -74,22 +73,16 @@ def describe(event) -> str | None:
 
 def run_headless(config: RunConfig, dataset, record: bool) -> tuple[object, Done | None, str | None]:
     """Train, printing a line per event; (model, Done event, error). Ctrl-C stops and keeps the model."""
-    if not record:
-        model = build_model(config.model, dataset.info.input_shape, len(dataset.info.classes))
-        done = None
-        for event in train(model, dataset, config, pick_device()):
-            print_event(event)
-            done = event if isinstance(event, Done) else done
-        return model, done, None
-    # Through the app's own job runner, so the run is recorded exactly like one started on the Train page.
-    job = JobRunner(max_parallel=1, recorder=RunRecorder()).submit(config, dataset)
-    print(f"recording as run {job.id} in {runs_dir()}", flush=True)
+    # Through the app's own job runner, so a recorded run is saved exactly like one from the Train page.
+    job = JobRunner(max_parallel=1, recorder=RunRecorder() if record else None).submit(config, dataset)
+    if record:
+        print(f"recording as run {job.id} in {runs_dir()}", flush=True)
     printed, finished = 0, False
     while not finished:
         try:
             finished = job.wait(timeout=0.2)  # events are all in before the job counts as finished
         except KeyboardInterrupt:
-            job.stop()  # ends within a step; the weights so far are kept and recorded
+            job.stop()  # ends within a step; the weights so far are kept (and recorded)
         events = job.events()
         for event in events[printed:]:
             print_event(event)
