@@ -10,10 +10,10 @@ import argparse
 import sys
 
 from core.bundle import save_bundle
+from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES
 from core.config import RunConfig
-from core.data import REGISTRY, DatasetUnavailable, load_dataset
+from core.data import DatasetUnavailable, load_dataset
 from core.jobs import JobRunner
-from core.models import PRESETS
 from core.paths import runs_dir
 from core.run_recorder import RunRecorder
 from core.train import Diverged, Done, EpochEnd, Started, StepEnd, Stopped
@@ -22,12 +22,13 @@ from core.train import Diverged, Done, EpochEnd, Started, StepEnd, Stopped
 def parse_config(argv: list[str] | None = None) -> tuple[RunConfig, argparse.Namespace]:
     """Command-line flags -> RunConfig; preset defaults fill what is not given."""
     parser = argparse.ArgumentParser(description="Train a Neural Playground model without the browser.")
-    parser.add_argument("--dataset", default="mnist", choices=list(REGISTRY))
+    parser.add_argument("--dataset", default="mnist", choices=list(DATASETS))
     parser.add_argument("--preset", default="fast_cnn", choices=list(PRESETS))
-    for flag, kind in (("optimizer", str), ("learning-rate", float), ("batch-size", int), ("epochs", int),
-                       ("dropout", float), ("schedule", str)):
+    parser.add_argument("--optimizer", default=None, choices=list(OPTIMIZERS), help="default: the preset's")
+    parser.add_argument("--schedule", default=None, choices=list(SCHEDULES), help="default: the preset's")
+    for flag, kind in (("learning-rate", float), ("batch-size", int), ("epochs", int), ("dropout", float)):
         parser.add_argument(f"--{flag}", type=kind, default=None, help="default: the preset's")
-    parser.add_argument("--activation", default="relu")
+    parser.add_argument("--activation", default="relu", choices=list(ACTIVATIONS))
     parser.add_argument("--weight-decay", type=float, default=0.0)
     parser.add_argument("--augment", action="store_true")
     parser.add_argument("--seed", type=int, default=0)

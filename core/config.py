@@ -4,16 +4,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-DATASETS = ("mnist", "fashion_mnist", "cifar10")
-PRESETS = ("fast_cnn", "mlp_512", "simple_cnn", "lenet", "tiny_cifar")
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
-OPTIMIZERS = ("sgd", "sgd_momentum", "adam", "rmsprop")
-SCHEDULES = ("constant", "one_cycle")
-
-
-def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ValueError(f"Unknown {name} '{value}'. Choose one of: {', '.join(choices)}.")
+from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES
 
 
 def _check_range(name: str, value: float, low: float, high: float, hint: str = "") -> None:
@@ -43,7 +34,7 @@ class DataConfig:
             if len(self.custom_classes) < 2 or len(self.custom_shape) != 3:
                 raise ValueError("Your own images need at least two classes and an image size.")
         else:
-            _check_choice("dataset", self.dataset, DATASETS)
+            DATASETS.check(self.dataset)
         _check_range("Validation split", self.validation_split, 0.01, 0.5,
                      "Keep between 1% and 50% of the training images aside.")
         if self.train_subset < 0:
@@ -61,8 +52,8 @@ class ModelConfig:
     freeze_convolutions: bool = False  # fine-tuning: keep the convolution layers as they are
 
     def __post_init__(self) -> None:
-        _check_choice("model", self.preset, PRESETS)
-        _check_choice("activation", self.activation, ACTIVATIONS)
+        PRESETS.check(self.preset)
+        ACTIVATIONS.check(self.activation)
         _check_range("Dropout", self.dropout, 0.0, 0.9,
                      "Dropout is the share of neurons switched off, so it must be below 1.")
 
@@ -81,8 +72,8 @@ class TrainConfig:
     log_every: int = 20  # report training loss every this many steps
 
     def __post_init__(self) -> None:
-        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        _check_choice("learning-rate schedule", self.schedule, SCHEDULES)
+        OPTIMIZERS.check(self.optimizer)
+        SCHEDULES.check(self.schedule)
         _check_range("Learning rate", self.learning_rate, 1e-7, 100.0)
         _check_range("Batch size", self.batch_size, 1, 8192, "It is how many images are seen per step.")
         _check_range("Epochs", self.epochs, 1, 500, "An epoch is one pass over all training images.")

@@ -13,15 +13,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from core.choices import DATASETS, DatasetInfo
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_MNIST = PROJECT_ROOT / "assets" / "mnist"
 DATA_DIR_VARIABLE = "PLAYGROUND_DATA_DIR"
 
-DIGITS = tuple(str(digit) for digit in range(10))
-FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
-CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
-                   "dog", "frog", "horse", "ship", "truck")
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
              "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
@@ -30,31 +27,13 @@ class DatasetUnavailable(RuntimeError):
     """The dataset is neither on disk nor downloadable; the message says what to do."""
 
 
-@dataclass(frozen=True)
-class DatasetInfo:
-    name: str
-    title: str
-    classes: tuple[str, ...]
-    input_shape: tuple[int, int, int]  # (channels, height, width)
-    mean: tuple[float, ...]
-    std: tuple[float, ...]
-    is_digits: bool  # drawn digits can be fed to models of this dataset
-
-
-REGISTRY = {
-    "mnist": DatasetInfo("mnist", "MNIST handwritten digits", DIGITS, (1, 28, 28),
-                         (0.1307,), (0.3081,), True),
-    "fashion_mnist": DatasetInfo("fashion_mnist", "Fashion-MNIST clothing", FASHION_CLASSES,
-                                 (1, 28, 28), (0.2860,), (0.3530,), False),
-    "cifar10": DatasetInfo("cifar10", "CIFAR-10 colour photos", CIFAR10_CLASSES, (3, 32, 32),
-                           (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616), False),
-}
+REGISTRY = DATASETS  # the built-in datasets (core.choices), by name
 
 
 def dataset_info(data_config) -> DatasetInfo:
     """What a model of this DataConfig reads and answers: built-in, or the user's own images."""
-    if data_config.dataset in REGISTRY:
-        return REGISTRY[data_config.dataset]
+    if data_config.dataset in DATASETS:
+        return DATASETS[data_config.dataset]
     channels = data_config.custom_shape[0]
     return DatasetInfo(data_config.dataset, "My images", data_config.custom_classes, data_config.custom_shape,
                        (0.5,) * channels, (0.25,) * channels, False)
@@ -157,7 +136,7 @@ def _load_cifar_batches(info: DatasetInfo, folder: Path) -> Dataset:
 
 def _find_local(name: str) -> Dataset | None:
     """Look in the data folder (PLAYGROUND_DATA_DIR) and the download cache."""
-    info = REGISTRY[name]
+    info = DATASETS[name]
     roots = [root for root in (data_dir(), cache_dir()) if root is not None]
     for root in roots:
         if name == "mnist":
@@ -184,7 +163,7 @@ def missing_message(name: str) -> str:
                 "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)"
     else:
         where = f"{folder / 'cifar-10-batches-py'}/ (the official 'CIFAR-10 python version', unpacked)"
-    return (f"{REGISTRY[name].title} is not on this machine and could not be downloaded "
+    return (f"{DATASETS[name].title} is not on this machine and could not be downloaded "
             f"(is the internet reachable?). Put the files in {where}, or set {DATA_DIR_VARIABLE} "
             "to a folder that holds them. MNIST always works offline.")
 
@@ -207,10 +186,9 @@ def load_dataset(name: str, download: bool = True) -> Dataset:
             raise DatasetUnavailable("These images were uploaded in an earlier session and not kept. "
                                      "Upload the archive again on the Train page.")
         return dataset
-    if name not in REGISTRY:
-        raise ValueError(f"Unknown dataset '{name}'. Choose one of: {', '.join(REGISTRY)}.")
+    DATASETS.check(name)
     if name == "mnist":
-        return _find_local(name) or _load_idx_folder(REGISTRY[name], SHIPPED_MNIST)
+        return _find_local(name) or _load_idx_folder(DATASETS[name], SHIPPED_MNIST)
     found = _find_local(name)
     if found is None and download:
         try:

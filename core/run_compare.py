@@ -1,9 +1,9 @@
 """Plain-language comparison of saved runs: who reached what, how fast, and what differed."""
 from __future__ import annotations
 
+from core.choices import OPTIMIZERS
 from core.runs import RunSummary
 
-OPTIMIZER_NAMES = {"sgd": "SGD", "sgd_momentum": "SGD with momentum", "adam": "Adam", "rmsprop": "RMSprop"}
 SETTINGS = (  # (part, field, how to say it)
     ("model", "preset", "the {} network"),
     ("train", "optimizer", "{}"),
@@ -34,7 +34,7 @@ def headline_accuracy(run: RunSummary) -> tuple[float | None, str]:
 
 def _say(part: str, name: str, value) -> str:
     if name == "optimizer":
-        return OPTIMIZER_NAMES.get(value, value)
+        return OPTIMIZERS.label_of(value)
     if name == "augment":
         return "data augmentation" if value else "no augmentation"
     if name == "train_subset":

@@ -58,7 +58,7 @@ def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None]
 def architecture_view(loaded) -> None:
     rows = layer_table(loaded.model, loaded.info.input_shape)
     left, right = st.columns(2)
-    left.metric("Trainable numbers (parameters)", f"{count_parameters(loaded.model):,}")
+    left.metric("Learned numbers (parameters)", f"{count_parameters(loaded.model):,}")
     if loaded.metrics.get("test_accuracy") is not None:
         right.metric("Test accuracy", f"{loaded.metrics['test_accuracy']:.2%}")
     st.caption(f"Input: one image of {' × '.join(map(str, loaded.info.input_shape))} (channels × height × width). "

@@ -3,15 +3,13 @@ from datetime import datetime
 
 import streamlit as st
 
+from core.choices import DATASETS, OPTIMIZERS
 from core.jobs import RUNNER, Job
 from core.recipes import PUBLISHED_FIGURES, RECIPES, Recipe, load_results, recipe_config, run_tiny_recipe, start_recipe
 from core.train import StepEnd
 from ui.state import cached_dataset, leave_legacy_page_mode
 
 leave_legacy_page_mode()
-
-OPTIMIZER_NAMES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "sgd_momentum": "SGD with momentum"}
-DATASET_NAMES = {"mnist": "MNIST", "cifar10": "CIFAR-10", "fashion_mnist": "Fashion-MNIST"}
 
 
 def recipe_job(name: str) -> tuple[Job | None, bool]:
@@ -38,9 +36,9 @@ def start(recipe: Recipe, fast: bool) -> None:
 def describe_settings(recipe: Recipe) -> str:
     config = recipe_config(recipe.name)
     dropout = f", dropout {config.model.dropout:g}" if config.model.dropout else ""
-    return (f"{OPTIMIZER_NAMES[config.train.optimizer]} (learning rate {config.train.learning_rate:g}), "
+    return (f"{OPTIMIZERS.label_of(config.train.optimizer)} (learning rate {config.train.learning_rate:g}), "
             f"batch {config.train.batch_size}, {config.train.epochs} epochs{dropout} on "
-            f"{DATASET_NAMES[config.data.dataset]}; {config.data.validation_split:.0%} of the training images are "
+            f"{DATASETS[config.data.dataset].short_title}; {config.data.validation_split:.0%} of the training images are "
             "held back to check progress, and accuracy is measured on the separate test images.")
 
 
@@ -143,7 +141,7 @@ def image_recipe_card(recipe: Recipe) -> None:
     st.caption(f"Settings: {describe_settings(recipe)}")
     dataset_name = recipe_config(recipe.name).data.dataset
     if dataset_name != "mnist":
-        st.caption(f"Needs {DATASET_NAMES[dataset_name]}: fetched on the first run if it is not on this machine "
+        st.caption(f"Needs {DATASETS[dataset_name].short_title}: fetched on the first run if it is not on this machine "
                    "(MNIST is always here).")
     result_columns(recipe, load_results(recipe.name))
     run_buttons(recipe)

@@ -1,10 +1,9 @@
 """Train page: pick data, a network and its settings, then watch it learn live."""
 import streamlit as st
 
+from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES, Registry
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import REGISTRY
 from core.jobs import RUNNER
-from core.models import PRESETS
 from core.train import Diverged, Done, Stopped
 from ui.charts import training_curves
 from ui.my_images import my_images_section
@@ -13,9 +12,6 @@ from ui.state import cached_dataset, current_job, leave_legacy_page_mode, rememb
 
 leave_legacy_page_mode()
 
-OPTIMIZERS = {"sgd": "SGD", "sgd_momentum": "SGD with momentum", "adam": "Adam", "rmsprop": "RMSprop"}
-ACTIVATIONS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid"}
-SCHEDULES = {"constant": "Constant", "one_cycle": "One-cycle (warm up, then cool down)"}
 SUBSETS = {0: "All training images", 5000: "Quick look: 5,000 images"}
 MY_IMAGES = "my_images"
 # How often the live view redraws while training. Every second, the browser's redrawing cost a run
@@ -24,7 +20,13 @@ REFRESH_SECONDS = 2.0
 
 
 def dataset_title(choice: str) -> str:
-    return "My images (upload a zip)" if choice == MY_IMAGES else REGISTRY[choice].title
+    return "My images (upload a zip)" if choice == MY_IMAGES else DATASETS[choice].label
+
+
+def choice_box(column, registry: Registry, key: str, **options) -> str:
+    """A select box of one registry's entries (labels and help from core.choices)."""
+    return column.selectbox(registry.label, list(registry), format_func=registry.label_of, key=key,
+                            help=registry.help, **options)
 
 
 def apply_preset_defaults() -> None:
@@ -43,18 +45,16 @@ def setup_form():
     # Defaults live in the session state only: a widget given both a value= and a kept state warns.
     for key, default in (("weight_decay", 0.0), ("seed", 0), ("validation_split", 0.1)):
         st.session_state.setdefault(key, default)
-    choice = st.selectbox("Dataset", [*REGISTRY, MY_IMAGES], format_func=dataset_title, key="dataset",
-                          help="The pictures the network learns from. MNIST is always available offline.")
+    choice = st.selectbox(DATASETS.label, [*DATASETS, MY_IMAGES], format_func=dataset_title, key="dataset",
+                          help=DATASETS.help)
     custom = my_images_section() if choice == MY_IMAGES else None
-    st.selectbox("Network", list(PRESETS), format_func=lambda p: PRESETS[p].title, key="preset",
-                 on_change=apply_preset_defaults,
-                 help="The architecture: which layers, in what order. Picking one loads its usual settings.")
-    st.caption(PRESETS[st.session_state.preset].description)
+    choice_box(st, PRESETS, "preset", on_change=apply_preset_defaults)
+    st.caption(PRESETS[st.session_state.preset].help)
     st.radio("Training data", list(SUBSETS), format_func=SUBSETS.get, key="train_subset", horizontal=True,
              help="Fewer images train much faster but learn less: good for a first look.")
     button_slot = st.container()  # Train sits here, above the long list of settings
     with st.expander("Hyperparameters: how it learns", expanded=False):
-        hyperparameter_widgets(choice in REGISTRY and REGISTRY[choice].is_digits)
+        hyperparameter_widgets(choice in DATASETS and DATASETS[choice].is_digits)
     fine_tune_widgets()
     # Widgets above are always drawn: Streamlit forgets the values of widgets that skip a run.
     if choice == MY_IMAGES:
@@ -87,8 +87,7 @@ def setup_form():
 
 def hyperparameter_widgets(is_digits: bool) -> None:
     left, right = st.columns(2)
-    left.selectbox("Optimizer", list(OPTIMIZERS), format_func=OPTIMIZERS.get, key="optimizer",
-                   help="The rule that nudges the weights after each batch. Adam is a safe first choice.")
+    choice_box(left, OPTIMIZERS, "optimizer")
     right.number_input("Learning rate", min_value=0.0, max_value=100.0, format="%.4f", step=0.0005,
                        key="learning_rate", help="How big each nudge is. Too big and the loss explodes; too small and it crawls.")
     left.number_input("Batch size", min_value=0, max_value=8192, step=16, key="batch_size",
@@ -99,10 +98,8 @@ def hyperparameter_widgets(is_digits: bool) -> None:
                 help="Share of neurons switched off at random while training, so it cannot rely on any one.")
     right.number_input("Weight decay", min_value=0.0, max_value=1.0, format="%.5f", step=0.0001,
                        key="weight_decay", help="Gently pulls weights towards zero to keep the model simple.")
-    left.selectbox("Activation", list(ACTIVATIONS), format_func=ACTIVATIONS.get, key="activation",
-                   help="The bend each neuron applies to its sum. ReLU trains fastest in most cases.")
-    right.selectbox("Learning-rate schedule", list(SCHEDULES), format_func=SCHEDULES.get, key="schedule",
-                    help="Keep the rate fixed, or warm up then lower it: one-cycle often learns faster.")
+    choice_box(left, ACTIVATIONS, "activation")
+    choice_box(right, SCHEDULES, "schedule")
     left.toggle("Data augmentation", key="augment",
                 help=("Small random rotations, shifts and zooms of each digit" if is_digits else
                       "Random mirror flips and shifted crops of each photo") + ", so the network generalises.")

@@ -6,7 +6,7 @@ import time
 import streamlit as st
 
 from core.config import RunConfig
-from core.data import REGISTRY
+from core.choices import DATASETS
 from core.finetune import check_fine_tune
 from core.runs import RunStore
 from core.share import FIELDS, from_query, has_setup, to_query
@@ -51,7 +51,7 @@ def load_setup(config: RunConfig, subset_choices=None) -> None:
     """Put config's settings into the Train page's widgets (the user's own images stay as they are)."""
     for part in ("data", "model", "train"):
         for name, value in vars(getattr(config, part)).items():
-            if name == "dataset" and value not in REGISTRY:
+            if name == "dataset" and value not in DATASETS:
                 continue
             if name == "train_subset" and subset_choices is not None and value not in subset_choices:
                 continue
@@ -111,7 +111,7 @@ def share_setup(config: RunConfig | None, slot) -> RunConfig | None:
         except ValueError as error:
             slot.error(str(error))
             config = None
-    if config is None or config.data.dataset not in REGISTRY:
+    if config is None or config.data.dataset not in DATASETS:
         return config  # the user's own images cannot travel in a link
     query = to_query(config)
     for key in [key for key in st.query_params if key in FIELDS and key not in query]:
