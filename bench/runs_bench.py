@@ -23,6 +23,7 @@ from core.export import check_onnx, export_onnx, export_torchscript
 from core.jobs import JobRunner
 from core.run_recorder import RunRecorder
 from core.runs import RunStore
+from core.status import RunStatus
 
 
 def figure(name: str, value: str) -> None:
@@ -33,7 +34,7 @@ def timed_job(runner: JobRunner, config: RunConfig, dataset: Dataset):
     start = time.perf_counter()
     job = runner.submit(config, dataset)
     job.wait()
-    assert job.status == "finished", job.error
+    assert job.status == RunStatus.FINISHED, job.error
     return job, time.perf_counter() - start
 
 

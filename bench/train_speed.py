@@ -65,7 +65,7 @@ def throughput(dataset, steps: int, device) -> None:
     root = unpack_mnist(Path(tempfile.mkdtemp(prefix="bench-mnist-")))
     for preset in PRESETS:
         ours = on_fresh_thread(project_samples_per_second, preset, dataset, steps, device)
-        reference = on_fresh_thread(lambda: reference_samples_per_second(
+        reference = on_fresh_thread(lambda preset=preset: reference_samples_per_second(
             build_model(ModelConfig(preset=preset), dataset.info.input_shape, 10), root, steps))
         figure(f"samples_per_second[{preset}]",
                f"project {ours:,.0f} | reference {reference:,.0f} | ratio {ours / reference:.2f}x")

@@ -88,8 +88,7 @@ def run_headless(config: RunConfig, dataset, record: bool) -> tuple[object, Done
         for event in events[printed:]:
             print_event(event)
         printed = len(events)
-    done = next((e for e in job.events() if isinstance(e, Done)), None)
-    return job.model, done, job.error
+    return job.model, job.history().done, job.error
 
 
 def print_event(event) -> None:

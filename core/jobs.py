@@ -19,11 +19,12 @@ from core.config import RunConfig
 from core.data import Dataset
 from core.device import pick_device
 from core.finetune import start_from_saved_run
+from core.history import RunHistory
 from core.models import build_model
 from core.run_recorder import RunRecorder
+from core.status import RunStatus
 from core.train import Done, Event, train
 
-FINAL_STATUSES = ("finished", "stopped", "diverged", "failed")
 KEEP_FINISHED_JOBS = 50  # older finished jobs (and their models) are forgotten
 
 
@@ -35,7 +36,7 @@ class Job:
         self.config = config
         self.dataset = dataset
         self.on_event = on_event
-        self.status = "queued"
+        self.status = RunStatus.QUEUED
         self.error: str | None = None
         self.model: nn.Module | None = None
         self.created = time.time()
@@ -48,13 +49,17 @@ class Job:
         with self._lock:
             return list(self._events)
 
+    def history(self) -> RunHistory:
+        """The events so far, summarised: curves, latest progress, final result."""
+        return RunHistory.from_events(self.events())
+
     def stop(self) -> None:
         """Ask the run to end; the trainer checks before every step."""
         self._stop.set()
 
     @property
     def is_done(self) -> bool:
-        return self.status in FINAL_STATUSES
+        return not self.status.is_live
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job ends (for tests and scripts); True when it did."""
@@ -127,15 +132,15 @@ class JobRunner:
             with self._lock:
                 self._waiting.remove(job.id)
             if job._stop.is_set():
-                job.status = "stopped"
+                job.status = RunStatus.STOPPED
                 return
-            job.status = "running"
+            job.status = RunStatus.RUNNING
             torch.set_num_threads(self._fair_threads())
             try:
                 job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
                 if job.config.model.init_from_run:
                     start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
-                final_status = "failed"
+                final_status = RunStatus.FAILED
                 for event in train(job.model, job.dataset, job.config, self.device, job._stop):
                     self._record("job_event", job, event)
                     job._add(event)
@@ -146,12 +151,12 @@ class JobRunner:
                 job.status = final_status
             except Exception as error:  # shown to the user; the app keeps running
                 job.error = f"{type(error).__name__}: {error}"
-                job.status = "failed"
+                job.status = RunStatus.FAILED
 
     def _fair_threads(self) -> int:
         """CPU threads for one running job: more threads than cores slows everyone down."""
         with self._lock:
-            running = sum(job.status == "running" for job in self._jobs.values())
+            running = sum(job.status == RunStatus.RUNNING for job in self._jobs.values())
         return max(1, (os.cpu_count() or 1) // max(1, running))
 
     def _forget_old_jobs(self) -> None:

@@ -27,7 +27,8 @@ from core.data import Dataset, DatasetUnavailable, load_dataset
 from core.device import describe_device
 from core.jobs import RUNNER, Job, JobRunner
 from core.paths import runs_dir
-from core.train import Done, Event, Started
+from core.status import RunStatus
+from core.train import Done, Event
 
 
 @dataclass(frozen=True)
@@ -189,10 +190,9 @@ def _summary(name: str, fast: bool, measured: float, seconds: float, device: str
 
 def summarize_job(name: str, fast: bool, job: Job) -> dict | None:
     """The result summary of a finished (or diverged) recipe job; None while it runs or if stopped."""
-    events = job.events()
-    started = next((e for e in events if isinstance(e, Started)), None)
-    done = next((e for e in events if isinstance(e, Done)), None)
-    if started is None or done is None or done.status == "stopped":
+    history = job.history()
+    started, done = history.started, history.done
+    if started is None or done is None or done.status == RunStatus.STOPPED:
         return None
     return _summary(name, fast, done.test_accuracy, done.elapsed, started.device, measure="test_accuracy",
                     status=done.status, epochs=job.config.train.epochs, train_images=started.train_size,
@@ -213,7 +213,7 @@ def run_tiny_recipe(fast: bool = False, seed: int = 0) -> dict:
     """Run the tiny MLP and save its summary (fast and full are the same run)."""
     result = run_tiny_mlp(seed)
     summary = _summary("tiny_mlp", fast, result.probability, result.seconds, describe_device(torch.device("cpu")),
-                       measure="probability", status="finished", epochs=len(result.losses), seed=seed,
+                       measure="probability", status=RunStatus.FINISHED, epochs=len(result.losses), seed=seed,
                        training_probabilities=list(result.training_probabilities), losses=list(result.losses))
     save_result("tiny_mlp", summary)
     return summary
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(describe_summary(summary))
-    return 0 if summary["status"] == "finished" else 1
+    return 0 if summary["status"] == RunStatus.FINISHED else 1
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from core.choices import OPTIMIZERS
 from core.runs import RunSummary
+from core.status import RunStatus
 
 SETTINGS = (  # (part, field, how to say it)
     ("model", "preset", "the {} network"),
@@ -70,6 +71,6 @@ def _results_sentence(runs: list[RunSummary], names: list[str]) -> str:
             parts.append(f"{letter} has no accuracy yet ({run.status})")
             continue
         timing = f" in {run.elapsed:,.0f} s" if run.elapsed else ""
-        unfinished = "" if run.status == "finished" else f", {run.status}"
+        unfinished = "" if run.status == RunStatus.FINISHED else f", {run.status}"
         parts.append(f"{letter} reached {accuracy:.1%} {kind} accuracy{timing}{unfinished}")
     return "; ".join(parts) + "."

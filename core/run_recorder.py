@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.runs import BEST, LAST, SAVE_LAST_EVERY_SECONDS, RunStore
+from core.status import RunStatus
 from core.train import Done, EpochEnd, Event, Started, StepEnd
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class RunRecorder:
         self.store.append_event(job.id, event)
         progress = self._progress_of(job)
         if isinstance(event, Started):
-            self.store.update_status(job.id, status="running", device=event.device)
+            self.store.update_status(job.id, status=RunStatus.RUNNING, device=event.device)
         elif isinstance(event, EpochEnd):
             self._epoch_end(job, event, progress)
         elif isinstance(event, StepEnd) and time.monotonic() - progress.last_saved > SAVE_LAST_EVERY_SECONDS:

@@ -27,12 +27,13 @@ from torch import nn
 
 from core.bundle import LoadedModel, load_bundle, model_from_state, save_bundle
 from core.config import RunConfig
+from core.history import RunHistory
 from core.paths import runs_dir
+from core.status import RunStatus
 from core.train import Diverged, Done, EpochEnd, Event, Started, StepEnd, Stopped
 
 RUN_FILE, STATUS_FILE, METRICS_FILE = "run.json", "status.json", "metrics.jsonl"
 BEST, LAST = "best", "last"
-LIVE_STATUSES = ("queued", "running")
 EVENT_TYPES = {cls.__name__: cls for cls in (Started, StepEnd, EpochEnd, Diverged, Stopped, Done)}
 RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SAVE_LAST_EVERY_SECONDS = 60.0  # during long epochs the last weights are also saved this often
@@ -88,7 +89,7 @@ class RunSummary:
     id: str
     name: str
     config: RunConfig
-    status: str  # queued, running, finished, stopped, diverged, failed, interrupted, imported
+    status: RunStatus
     error: str
     created: float
     device: str
@@ -124,7 +125,7 @@ class RunStore:
         return self.root / run_id
 
     def create(self, config: RunConfig, run_id: str | None = None, name: str = "", source: str = "trained",
-               status: str = "queued") -> str:
+               status: RunStatus = RunStatus.QUEUED) -> str:
         """Start a new run folder; returns its id."""
         run_id = run_id or uuid.uuid4().hex[:12]
         folder = self.folder(run_id)
@@ -166,6 +167,10 @@ class RunStore:
                 events.append(event)
         return events
 
+    def history(self, run_id: str) -> RunHistory:
+        """The run's recorded events summarised: curves and final result."""
+        return RunHistory.from_events(self.events(run_id))
+
     def get(self, run_id: str) -> RunSummary:
         """The summary of one run; ValueError with a plain message if it is missing or broken."""
         folder = self.folder(run_id)
@@ -175,9 +180,9 @@ class RunStore:
             config = RunConfig.from_dict(run["run"])
         except (OSError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"The saved run '{run_id}' is missing or damaged ({error}).") from error
-        state = status.get("status", "failed")
-        if state in LIVE_STATUSES and not _process_alive(status.get("process", "")):
-            state = "interrupted"
+        state = RunStatus.read(status.get("status"))
+        if state.is_live and not _process_alive(status.get("process", "")):
+            state = RunStatus.INTERRUPTED
         return RunSummary(
             run_id, str(run.get("name", run_id)), config, state, str(status.get("error") or ""),
             float(run.get("created", 0.0)), str(status.get("device", "")), float(status.get("elapsed", 0.0)),
@@ -235,7 +240,7 @@ class RunStore:
     def import_model(self, config: RunConfig, state: dict[str, torch.Tensor], metrics: dict, name: str) -> str:
         """A new run holding uploaded weights (checked against the architecture first)."""
         model = model_from_state(config, state)
-        run_id = self.create(config, name=name, source="imported", status="imported")
+        run_id = self.create(config, name=name, source="imported", status=RunStatus.IMPORTED)
         self.save_weights(run_id, model, config, BEST, metrics)
         fields = {key: metrics[key] for key in ("test_accuracy", "best_validation_accuracy") if key in metrics}
         self.update_status(run_id, **fields)

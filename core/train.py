@@ -21,6 +21,7 @@ from core.config import RunConfig
 from core.data import Dataset
 from core.device import describe_device
 from core.models import count_parameters
+from core.status import RunStatus
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Stopped:
 
 @dataclass(frozen=True)
 class Done:
-    status: str  # finished, stopped or diverged
+    status: RunStatus  # finished, stopped or diverged
     test_loss: float
     test_accuracy: float
     elapsed: float
@@ -152,14 +153,14 @@ def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.d
                   len(train_y), len(val_y), len(dataset.test_y), steps_per_epoch)
 
     start = time.perf_counter()
-    status, step, good_state = "finished", 0, _snapshot(model)
+    status, step, good_state = RunStatus.FINISHED, 0, _snapshot(model)
     window = _Window(start)
     for epoch in range(1, epochs + 1):
         order = torch.randperm(len(train_y), generator=generator).to(device)
         epoch_loss, epoch_correct, epoch_seen = 0.0, 0, 0
         for batch in range(steps_per_epoch):
             if stop is not None and stop.is_set():
-                status = "stopped"
+                status = RunStatus.STOPPED
                 break
             idx = order[batch * batch_size:(batch + 1) * batch_size]
             xb, yb = train_x[idx], train_y[idx]
@@ -171,7 +172,7 @@ def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.d
             loss_value = loss.item()
             step += 1
             if not math.isfinite(loss_value):
-                status = "diverged"
+                status = RunStatus.DIVERGED
                 break
             if step % log_every == 1 or log_every == 1:
                 good_state = _snapshot(model)  # these weights gave a finite loss
@@ -185,19 +186,19 @@ def train(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.d
             window.add(loss_value * len(yb), correct, len(yb))
             if step % log_every == 0 or step == total_steps:
                 yield window.flush(epoch, step, total_steps)
-        if status != "finished":
+        if status != RunStatus.FINISHED:
             break
         val_loss, val_accuracy = evaluate(model, dataset, val_x, val_y, device)
         if not math.isfinite(val_loss):
-            status, loss_value = "diverged", val_loss
+            status, loss_value = RunStatus.DIVERGED, val_loss
             break
         yield EpochEnd(epoch, epochs, epoch_loss / epoch_seen, epoch_correct / epoch_seen,
                        val_loss, val_accuracy, time.perf_counter() - start)
 
-    if status == "diverged":
+    if status == RunStatus.DIVERGED:
         model.load_state_dict(good_state)
         yield Diverged(epoch, step, DIVERGED_MESSAGE.format(value=_describe_bad(loss_value), step=step))
-    elif status == "stopped":
+    elif status == RunStatus.STOPPED:
         yield Stopped(epoch, step)
     test_loss, test_accuracy = evaluate(model, dataset, dataset.test_x, dataset.test_y, device)
     model.eval()

@@ -6,7 +6,7 @@ import streamlit as st
 from core.choices import DATASETS, OPTIMIZERS
 from core.jobs import RUNNER, Job
 from core.recipes import PUBLISHED_FIGURES, RECIPES, Recipe, load_results, recipe_config, run_tiny_recipe, start_recipe
-from core.train import StepEnd
+from core.status import RunStatus
 from ui.state import cached_dataset, leave_legacy_page_mode
 
 leave_legacy_page_mode()
@@ -44,7 +44,7 @@ def describe_settings(recipe: Recipe) -> str:
 
 def describe_result(summary: dict) -> str:
     when = datetime.fromisoformat(summary["date"]).strftime("%d %b %Y %H:%M UTC")
-    status = "" if summary["status"] == "finished" else f" · **{summary['status']}**"
+    status = "" if summary["status"] == RunStatus.FINISHED else f" · **{summary['status']}**"
     if summary["measure"] == "probability":
         return f"{summary['seconds']:.2f} s on {summary['device']} · {when}{status}"
     source = " (a sample of the dataset)" if "sample" in summary.get("data_source", "") else ""
@@ -83,14 +83,13 @@ def live_progress(name: str) -> None:
     if job is None or job.is_done:
         st.rerun()
     position = RUNNER.queue_position(job)
-    steps = [event for event in job.events() if isinstance(event, StepEnd)]
+    last = job.history().latest_step
     version = "fast version" if fast else "full version"
     if position:
         st.info(f"The {version} is waiting for a free training slot (number {position} in the queue).")
-    elif not steps:
+    elif last is None:
         st.info(f"Starting the {version}…")
     else:
-        last = steps[-1]
         st.progress(last.step / last.total_steps,
                     text=f"Training the {version}: epoch {last.epoch}, step {last.step:,} of {last.total_steps:,}, "
                          f"loss {last.loss:.3f}, about {last.seconds_left:.0f} s left")
@@ -101,11 +100,11 @@ def live_progress(name: str) -> None:
 def job_outcome(name: str) -> None:
     """After a run ends: say so when it did not give a result."""
     job, _ = recipe_job(name)
-    if job is None or not job.is_done or job.status == "finished":
+    if job is None or not job.is_done or job.status == RunStatus.FINISHED:
         return
-    if job.status == "failed":
+    if job.status == RunStatus.FAILED:
         st.error(f"The run failed: {job.error}")
-    elif job.status == "stopped":
+    elif job.status == RunStatus.STOPPED:
         st.warning("Stopped before the end, so no result was recorded.")
     else:
         st.warning("The loss blew up (diverged); the recorded accuracy is of the weights from just before.")

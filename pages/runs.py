@@ -9,6 +9,7 @@ import streamlit as st
 from core.bundle_file import pack_bundle, unpack_bundle
 from core.run_compare import compare_runs, headline_accuracy, letters
 from core.runs import BEST, LAST, RunStore, RunSummary, runs_have_owners
+from core.status import RunStatus
 from ui.run_charts import overlay_curves
 from ui.run_export import export_section
 from ui.run_sharing import load_setup, mark_session_start
@@ -17,11 +18,11 @@ from ui.state import leave_legacy_page_mode
 leave_legacy_page_mode()
 
 STATUS_NOTES = {
-    "interrupted": "The app stopped while this run was training. The weights saved at its last epoch are kept "
+    RunStatus.INTERRUPTED: "The app stopped while this run was training. The weights saved at its last epoch are kept "
                    "and usable: look at it on Inspect, export it, or press “Fine-tune from this run” to train on "
                    "from them.",
-    "diverged": "The loss blew up, so training stopped; the last good weights are kept.",
-    "stopped": "Stopped before the end, as asked; the weights so far are kept.",
+    RunStatus.DIVERGED: "The loss blew up, so training stopped; the last good weights are kept.",
+    RunStatus.STOPPED: "Stopped before the end, as asked; the weights so far are kept.",
 }
 
 
@@ -53,7 +54,7 @@ def runs_table(runs: list[RunSummary]) -> None:
     for run in runs:
         accuracy, _ = headline_accuracy(run)
         rows.append({
-            "Name": run.name, "Status": run.status, "Dataset": run.config.data.dataset,
+            "Name": run.name, "Status": run.status.value, "Dataset": run.config.data.dataset,
             "Model": run.config.model.preset, "Optimizer": run.config.train.optimizer,
             "Learning rate": run.config.train.learning_rate, "Batch": run.config.train.batch_size,
             "Epochs": f"{run.epochs_done}/{run.config.train.epochs}",
@@ -71,8 +72,8 @@ def comparison(store: RunStore, picked: list[RunSummary]) -> None:
     names = letters(len(picked))
     st.subheader("Compare")
     st.caption(" · ".join(f"**{letter}** = {run.name}" for letter, run in zip(names, picked)))
-    curves = {letter: store.events(run.id) for letter, run in zip(names, picked)}
-    if any(curves.values()):
+    curves = {letter: store.history(run.id) for letter, run in zip(names, picked)}
+    if not all(history.is_empty for history in curves.values()):
         st.plotly_chart(overlay_curves(curves), width="stretch", key="overlay")
     for sentence in compare_runs(picked):
         st.markdown(f"- {sentence}")
@@ -91,7 +92,7 @@ def rename_and_delete(store: RunStore, run: RunSummary) -> None:
             st.rerun()
         except ValueError as error:
             st.error(str(error))
-    if run.status == "running":
+    if run.status == RunStatus.RUNNING:
         right.caption("A run can be deleted once it has stopped.")
     elif st.session_state.get("confirm_delete") == run.id:
         right.warning(f"Delete **{run.name}** and its weights for good?")
@@ -154,7 +155,7 @@ runs = listed_runs(store)
 if not runs:
     st.info("No saved runs yet. Train a model on the **Train** page: it appears here as soon as it starts.")
     st.stop()
-if any(run.status == "running" for run in runs):
+if any(run.status == RunStatus.RUNNING for run in runs):
     st.button("↻ Refresh", help="A run is training: show its latest figures.")
 runs_table(runs)
 

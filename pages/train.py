@@ -3,8 +3,9 @@ import streamlit as st
 
 from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES, Registry
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.history import RunHistory
 from core.jobs import RUNNER
-from core.train import Diverged, Done, Stopped
+from core.status import RunStatus
 from ui.charts import training_curves
 from ui.my_images import my_images_section
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
@@ -125,15 +126,15 @@ def live_view() -> None:
         st.info("Pick a dataset and a network on the left, then press **Train**. "
                 "The charts will appear here and update as the network learns.")
         return
-    events = job.events()
+    history = job.history()
     if job.is_done and st.session_state.get("shown_done") != job.id:
         st.session_state.shown_done = job.id
         st.rerun()  # a full rerun stops the polling and re-enables Train
-    if job.status == "queued":
+    if job.status == RunStatus.QUEUED:
         st.info(f"Waiting for a free slot: position {RUNNER.queue_position(job)} in the queue. "
                 f"Up to {RUNNER.max_parallel} runs train at once so that each stays fast.")
-    latest = next((e for e in reversed(events) if hasattr(e, "seconds_left")), None)
-    if job.status == "running":
+    latest = history.latest_step
+    if job.status == RunStatus.RUNNING:
         if latest is None:
             st.progress(0.0, text="Starting…")
         else:
@@ -143,20 +144,19 @@ def live_view() -> None:
                              f"about {latest.seconds_left:,.0f} s left")
         if st.button("Stop", icon=":material/stop_circle:", key="stop", help="Ends training within a second; the model so far is kept."):
             job.stop()
-    if events:
-        st.plotly_chart(training_curves(events), width="stretch", key="curves")
-    show_outcome(job, events)
+    if not history.is_empty:
+        st.plotly_chart(training_curves(history), width="stretch", key="curves")
+    show_outcome(job, history)
 
 
-def show_outcome(job, events) -> None:
-    done = events[-1] if events and isinstance(events[-1], Done) else None
-    if job.status == "failed":
+def show_outcome(job, history: RunHistory) -> None:
+    done = history.done
+    if job.status == RunStatus.FAILED:
         st.error(f"Training failed: {job.error}")
-    for event in events:
-        if isinstance(event, Diverged):
-            st.warning(event.message)
-        if isinstance(event, Stopped):
-            st.info(f"Stopped at step {event.step:,} as asked. The model trained so far is kept.")
+    if history.diverged is not None:
+        st.warning(history.diverged.message)
+    if history.stopped is not None:
+        st.info(f"Stopped at step {history.stopped.step:,} as asked. The model trained so far is kept.")
     if done is not None:
         left, middle, right = st.columns(3)
         left.metric("Test accuracy", f"{done.test_accuracy:.2%}",

@@ -9,7 +9,7 @@ from core.bundle import LoadedModel, load_bundle
 from core.data import PROJECT_ROOT
 from core.jobs import RUNNER
 from core.runs import RunStore, RunSummary
-from core.train import Done
+from core.status import RunStatus
 
 DEMO_MODEL = PROJECT_ROOT / "assets" / "demo_model"
 SAVED_RUNS_LISTED = 20  # the newest saved runs offered in the select box
@@ -26,9 +26,9 @@ def session_models() -> dict[str, LoadedModel]:
     models = {}
     for job_id in reversed(st.session_state.get("job_ids", [])):
         job = RUNNER.get(job_id)
-        if job is None or job.model is None or job.status not in ("finished", "stopped", "diverged"):
+        if job is None or job.model is None or not job.status.trained_a_model:
             continue
-        done = next((e for e in job.events() if isinstance(e, Done)), None)
+        done = job.history().done
         metrics = {"test_accuracy": done.test_accuracy} if done else {}
         label = f"{job.config.model.preset} on {job.dataset.info.name}, {job.status}"
         if done:
@@ -53,7 +53,7 @@ def _saved_label(run: RunSummary) -> str:
 def saved_models(skip_ids: set[str]) -> list[LoadedModel]:
     """The newest saved runs with weights (from the Runs page), skipping runs already listed."""
     store, models = RunStore(), []
-    runs = [run for run in store.list_runs() if run.has_weights and run.status != "running" and run.id not in skip_ids]
+    runs = [run for run in store.list_runs() if run.has_weights and run.status != RunStatus.RUNNING and run.id not in skip_ids]
     for run in runs[:SAVED_RUNS_LISTED]:
         weights = [run.folder / part / "model.safetensors" for part in ("best", "last")]
         try:

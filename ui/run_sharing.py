@@ -5,11 +5,12 @@ import time
 
 import streamlit as st
 
-from core.config import RunConfig
 from core.choices import DATASETS
+from core.config import RunConfig
 from core.finetune import check_fine_tune
 from core.runs import RunStore
 from core.share import FIELDS, from_query, has_setup, to_query
+from core.status import RunStatus
 
 WIDGET_KEYS = {  # RunConfig field -> the Train page's widget key
     "dataset": "dataset", "train_subset": "train_subset", "validation_split": "validation_split",
@@ -69,7 +70,7 @@ def fine_tune_settings() -> tuple[str, bool]:
 
 
 def _saved_runs() -> dict[str, str]:
-    runs = [run for run in RunStore().list_runs() if run.has_weights and run.status != "running"]
+    runs = [run for run in RunStore().list_runs() if run.has_weights and run.status != RunStatus.RUNNING]
     return {run.id: f"{run.name} ({run.config.model.preset} on {run.config.data.dataset}"
                     + (f", {run.test_accuracy:.1%})" if run.test_accuracy is not None else ")") for run in runs}
 
