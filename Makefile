@@ -30,6 +30,7 @@ run: install
 	$(BIN)/streamlit run app.py
 
 test: install-dev browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: install-dev
