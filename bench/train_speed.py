@@ -21,6 +21,7 @@ import torch
 
 from bench.app_start import cold_start, train_in_browser, train_through_app
 from bench.reference import reference_samples_per_second, unpack_mnist
+from core.choices import scratch_presets
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import load_dataset
 from core.device import describe_device, pick_device
@@ -63,7 +64,7 @@ def project_samples_per_second(preset: str, dataset, steps: int, device) -> floa
 
 def throughput(dataset, steps: int, device) -> None:
     root = unpack_mnist(Path(tempfile.mkdtemp(prefix="bench-mnist-")))
-    for preset in PRESETS:
+    for preset in scratch_presets():
         ours = on_fresh_thread(project_samples_per_second, preset, dataset, steps, device)
         reference = on_fresh_thread(lambda preset=preset: reference_samples_per_second(
             build_model(ModelConfig(preset=preset), dataset.info.input_shape, 10), root, steps))

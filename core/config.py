@@ -93,6 +93,10 @@ class RunConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
 
+    def __post_init__(self) -> None:
+        if PRESETS[self.model.preset].pretrained and not self.data.dataset.startswith(CUSTOM_PREFIX):
+            raise ValueError("The pretrained network is offered for your own pictures: pick My images as the dataset.")
+
     def to_dict(self) -> dict:
         """Plain nested dict, ready for JSON."""
         return dataclasses.asdict(self)

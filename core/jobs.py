@@ -18,12 +18,13 @@ from torch import nn
 from core.config import RunConfig
 from core.data import Dataset
 from core.device import pick_device
+from core.feature_training import training_events
 from core.finetune import start_from_saved_run
 from core.history import RunHistory
 from core.models import build_model
 from core.run_recorder import RunRecorder
 from core.status import RunStatus
-from core.train import Done, Event, train
+from core.train import Done, Event
 
 KEEP_FINISHED_JOBS = 50  # older finished jobs (and their models) are forgotten
 
@@ -141,7 +142,7 @@ class JobRunner:
                 if job.config.model.init_from_run:
                     start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
                 final_status = RunStatus.FAILED
-                for event in train(job.model, job.dataset, job.config, self.device, job._stop):
+                for event in training_events(job.model, job.dataset, job.config, self.device, job._stop):
                     self._record("job_event", job, event)
                     job._add(event)
                     torch.set_num_threads(self._fair_threads())  # affects this worker thread only

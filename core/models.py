@@ -59,6 +59,11 @@ def _dense_head(sizes: tuple[int, ...], in_features: int, num_classes: int, acti
 def build_model(config: ModelConfig, input_shape: tuple[int, int, int], num_classes: int) -> nn.Sequential:
     """Build the preset named in config for images of input_shape (C, H, W)."""
     preset = PRESETS[config.preset]
+    if preset.pretrained:
+        # late import: the weights load on first use only
+        from core.pretrained import build_pretrained
+
+        return build_pretrained(num_classes, input_shape, preset.pretrained == "last_blocks", config.dropout)
     layers = _conv_stack(preset.conv_layers, input_shape[0], config.activation)
     flat = _flat_size(layers, input_shape)  # C*H*W for a network without convolutions
     layers.append(("flatten", nn.Flatten()))

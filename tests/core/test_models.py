@@ -1,11 +1,12 @@
 import pytest
 import torch
 
+from core.choices import scratch_presets
 from core.config import ModelConfig
-from core.models import PRESETS, build_model, count_parameters
+from core.models import build_model, count_parameters
 
 
-@pytest.mark.parametrize("preset", list(PRESETS))
+@pytest.mark.parametrize("preset", scratch_presets())
 @pytest.mark.parametrize("input_shape", [(1, 28, 28), (3, 32, 32)])
 def test_every_preset_gives_ten_logits_on_both_input_shapes(preset, input_shape):
     model = build_model(ModelConfig(preset=preset), input_shape, 10).eval()

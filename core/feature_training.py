@@ -1,0 +1,76 @@
+"""Training a pretrained network's head (or last blocks) on cached features: seconds, not minutes.
+
+The same events as core.train (so progress, Stop, Runs and charts work unchanged), preceded by
+Extracting events while the pretrained network reads the pictures it has not seen yet.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+from collections.abc import Iterator
+
+import torch
+from torch import nn
+
+from core.config import RunConfig
+from core.data import Dataset
+from core.features import FEATURE_CACHE, Extracting, FeatureCache, extract
+from core.pretrained import LearningPart, PretrainedClassifier
+from core.status import RunStatus
+from core.train import Done, Event, Stopped, train
+
+
+@dataclasses.dataclass
+class FeatureDataset(Dataset):
+    """Cached features in place of pictures: they are already the network's input."""
+
+    def to_input(self, images: torch.Tensor) -> torch.Tensor:
+        return images.float()
+
+
+def _extract_all(model: PretrainedClassifier, dataset: Dataset, device: torch.device, stop, cache, start):
+    """Yields Extracting events; returns [train features, test features] or None when stopped."""
+    total, parts, offset, from_cache = len(dataset.train_y) + len(dataset.test_y), [], 0, 0
+    for images in (dataset.train_x, dataset.test_x):
+        steps = extract(model, dataset, images, device, cache, stop)
+        while True:
+            try:
+                done, cached = next(steps)
+            except StopIteration as finished:
+                result = finished.value
+                break
+            yield Extracting(offset + done, total, from_cache + cached, time.perf_counter() - start)
+        if result is None:
+            return None
+        parts.append(result)
+        offset, from_cache = offset + len(images), from_cache + cached
+    return parts
+
+
+def train_pretrained(model: PretrainedClassifier, dataset: Dataset, config: RunConfig, device: torch.device,
+                     stop: threading.Event | None = None, cache: FeatureCache = FEATURE_CACHE) -> Iterator[Event]:
+    """Read every picture once with the frozen part (cached), then train the learning part on that."""
+    start = time.perf_counter()
+    model.to(device)
+    parts = yield from _extract_all(model, dataset, device, stop, cache, start)
+    if parts is None:
+        yield Stopped(0, 0)
+        yield Done(RunStatus.STOPPED, math.nan, math.nan, time.perf_counter() - start)
+        return
+    features = FeatureDataset(dataset.info, parts[0], dataset.train_y, parts[1], dataset.test_y, dataset.source)
+    no_augmentation = dataclasses.replace(config, data=dataclasses.replace(config.data, augment=False))
+    for event in train(LearningPart(model), features, no_augmentation, device, stop):
+        if isinstance(event, Done):  # the time from pressing Train, reading the pictures included
+            event = dataclasses.replace(event, elapsed=time.perf_counter() - start)
+        yield event
+    model.eval()
+
+
+def training_events(model: nn.Module, dataset: Dataset, config: RunConfig, device: torch.device,
+                    stop: threading.Event | None = None) -> Iterator[Event]:
+    """The right trainer for the model: cached features for a pretrained one, core.train otherwise."""
+    if isinstance(model, PretrainedClassifier):
+        return train_pretrained(model, dataset, config, device, stop)
+    return train(model, dataset, config, device, stop)
