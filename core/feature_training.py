@@ -16,10 +16,10 @@ from torch import nn
 
 from core.config import RunConfig
 from core.data import Dataset
-from core.features import FEATURE_CACHE, Extracting, FeatureCache, extract
+from core.features import FEATURE_CACHE, FeatureCache, extract
 from core.pretrained import LearningPart, PretrainedClassifier
 from core.status import RunStatus
-from core.train import Done, Event, Stopped, train
+from core.train import Done, Event, Extracting, Stopped, train
 
 
 @dataclasses.dataclass

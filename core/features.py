@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 
 import torch
 
@@ -18,16 +17,6 @@ from core.pretrained import PretrainedClassifier
 
 CACHE_BYTES = 256 * 2**20  # oldest entries are dropped beyond this
 BATCH = 16  # pictures per forward pass: small enough to check the stop button often
-
-
-@dataclass(frozen=True)
-class Extracting:
-    """Progress of reading the pictures with the pretrained network (an event, before Started)."""
-
-    done: int
-    total: int
-    from_cache: int
-    elapsed: float
 
 
 class FeatureCache:

@@ -13,13 +13,23 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from core.status import RunStatus
-from core.train import Diverged, Done, EpochEnd, Event, Started, StepEnd, Stopped
+from core.train import (
+    Diverged,
+    Done,
+    EpochEnd,
+    Event,
+    Extracting,
+    Started,
+    StepEnd,
+    Stopped,
+)
 
 
 @dataclass
 class RunHistory:
     """Everything a run reported, by kind; add() events in the order the trainer yields them."""
 
+    extracting: Extracting | None = None  # the newest report of a pretrained network reading the pictures
     started: Started | None = None
     steps: list[StepEnd] = field(default_factory=list)  # a report every few steps
     epochs: list[EpochEnd] = field(default_factory=list)  # one per finished epoch
@@ -51,6 +61,8 @@ class RunHistory:
             self.stopped = event
         elif isinstance(event, Done):
             self.done = event
+        elif isinstance(event, Extracting):
+            self.extracting = event
         else:
             raise TypeError(f"Not a training event: {event!r}")
 

@@ -30,11 +30,20 @@ from core.config import RunConfig
 from core.history import RunHistory
 from core.paths import runs_dir
 from core.status import RunStatus
-from core.train import Diverged, Done, EpochEnd, Event, Started, StepEnd, Stopped
+from core.train import (
+    Diverged,
+    Done,
+    EpochEnd,
+    Event,
+    Extracting,
+    Started,
+    StepEnd,
+    Stopped,
+)
 
 RUN_FILE, STATUS_FILE, METRICS_FILE = "run.json", "status.json", "metrics.jsonl"
 BEST, LAST = "best", "last"
-EVENT_TYPES = {cls.__name__: cls for cls in (Started, StepEnd, EpochEnd, Diverged, Stopped, Done)}
+EVENT_TYPES = {cls.__name__: cls for cls in (Extracting, Started, StepEnd, EpochEnd, Diverged, Stopped, Done)}
 RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SAVE_LAST_EVERY_SECONDS = 60.0  # during long epochs the last weights are also saved this often
 

@@ -78,7 +78,17 @@ class Done:
     elapsed: float
 
 
-Event = Union[Started, StepEnd, EpochEnd, Diverged, Stopped, Done]
+@dataclass(frozen=True)
+class Extracting:
+    """A pretrained network reading the pictures once, before training (core.feature_training)."""
+
+    done: int  # pictures ready, those from the cache included
+    total: int
+    from_cache: int
+    elapsed: float
+
+
+Event = Union[Extracting, Started, StepEnd, EpochEnd, Diverged, Stopped, Done]
 
 DIVERGED_MESSAGE = (
     "The loss became {value} at step {step}: the learning rate is probably too large, so the "

@@ -98,3 +98,22 @@ def test_pretrained_run_reports_reading_then_trains_and_refuses_builtin_datasets
         RunConfig(DataConfig("mnist"), ModelConfig("efficientnet_lite0"))
     with pytest.raises(ValueError, match="colour"):
         build_model(ModelConfig("efficientnet_lite0"), (1, 32, 32), 2)
+
+
+def test_a_pretrained_run_is_recorded_and_summarised(tmp_path):
+    from core.jobs import JobRunner
+    from core.run_recorder import RunRecorder
+    from core.runs import RunStore
+
+    dataset = build_dataset(colour_pictures(per_class=6))
+    store = RunStore(tmp_path)
+    runner = JobRunner(max_parallel=1, device=torch.device("cpu"), recorder=RunRecorder(store))
+    job = runner.submit(config_for(dataset, "efficientnet_lite0", 3), dataset)
+    assert job.wait(120) and job.status == "finished"
+    history = job.history()
+    assert history.extracting.done == len(dataset.train_y) + len(dataset.test_y) and history.done is not None
+    assert store.history(job.id).extracting is not None  # read back from the run's metrics file
+    loaded = store.load_model(job.id, "last")  # the bundle: safetensors, checked names and shapes
+    with torch.no_grad():
+        x = dataset.to_input(dataset.test_x.float())
+        assert torch.allclose(loaded.model(x), job.model.eval()(x), atol=1e-5)
