@@ -2,12 +2,13 @@
 import streamlit as st
 
 from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES, Registry
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.config import CUSTOM_PREFIX, DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.history import RunHistory
 from core.jobs import RUNNER
 from core.status import RunStatus
 from ui.charts import training_curves
-from ui.my_images import my_images_section
+from ui.my_images import my_images_section, network_choices
+from ui.my_images_results import my_images_results, reading_text
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
 from ui.state import cached_dataset, current_job, leave_legacy_page_mode, remember_job
 
@@ -21,7 +22,15 @@ REFRESH_SECONDS = 2.0
 
 
 def dataset_title(choice: str) -> str:
-    return "My images (upload a zip)" if choice == MY_IMAGES else DATASETS[choice].label
+    return "My images (your own pictures)" if choice == MY_IMAGES else DATASETS[choice].label
+
+
+def dataset_changed() -> None:
+    """Own pictures start with the pretrained network; the built-in datasets with the default one."""
+    own = st.session_state.dataset == MY_IMAGES
+    if own != bool(PRESETS[st.session_state.preset].pretrained):
+        st.session_state.preset = "efficientnet_lite0" if own else "fast_cnn"
+        apply_preset_defaults()
 
 
 def choice_box(column, registry: Registry, key: str, **options) -> str:
@@ -47,9 +56,10 @@ def setup_form():
     for key, default in (("weight_decay", 0.0), ("seed", 0), ("validation_split", 0.1)):
         st.session_state.setdefault(key, default)
     choice = st.selectbox(DATASETS.label, [*DATASETS, MY_IMAGES], format_func=dataset_title, key="dataset",
-                          help=DATASETS.help)
+                          help=DATASETS.help, on_change=dataset_changed)
     custom = my_images_section() if choice == MY_IMAGES else None
-    choice_box(st, PRESETS, "preset", on_change=apply_preset_defaults)
+    st.selectbox(PRESETS.label, network_choices(choice == MY_IMAGES), format_func=PRESETS.label_of, key="preset",
+                 help=PRESETS.help, on_change=apply_preset_defaults)
     st.caption(PRESETS[st.session_state.preset].help)
     st.radio("Training data", list(SUBSETS), format_func=SUBSETS.get, key="train_subset", horizontal=True,
              help="Fewer images train much faster but learn less: good for a first look.")
@@ -59,7 +69,7 @@ def setup_form():
     fine_tune_widgets()
     # Widgets above are always drawn: Streamlit forgets the values of widgets that skip a run.
     if choice == MY_IMAGES:
-        problem = None if custom else "Upload a zip of your images (one folder per class) to train on them."
+        problem = None if custom else "Add pictures to at least two classes (or upload a zip) to train on them."
     else:
         _, problem = cached_dataset(choice)  # loaded now, so pressing Train starts at once
     if problem and choice == MY_IMAGES:
@@ -74,7 +84,8 @@ def setup_form():
     state = st.session_state
     try:
         data = DataConfig(choice, state.validation_split, state.train_subset, state.augment) if custom is None else \
-            DataConfig(custom.info.name, state.validation_split, state.train_subset, state.augment,
+            DataConfig(custom.info.name, state.validation_split, state.train_subset,
+                       state.augment and not PRESETS[state.preset].pretrained,  # cached features: no variations
                        custom.info.classes, custom.info.input_shape)
         return RunConfig(
             data,
@@ -135,7 +146,9 @@ def live_view() -> None:
                 f"Up to {RUNNER.max_parallel} runs train at once so that each stays fast.")
     latest = history.latest_step
     if job.status == RunStatus.RUNNING:
-        if latest is None:
+        if latest is None and history.extracting is not None:
+            st.progress(history.extracting.done / history.extracting.total, text=reading_text(history.extracting))
+        elif latest is None:
             st.progress(0.0, text="Starting…")
         else:
             st.progress(latest.step / latest.total_steps,
@@ -163,6 +176,8 @@ def show_outcome(job, history: RunHistory) -> None:
                     help="Share of the 10,000-ish test images, never seen in training, that it gets right.")
         middle.metric("Test loss", f"{done.test_loss:.4f}", help="How wrong it is on average; lower is better.")
         right.metric("Training time", f"{done.elapsed:,.1f} s")
+        if job.dataset.info.name.startswith(CUSTOM_PREFIX) and job.model is not None:
+            my_images_results(job, done)
 
 
 st.title("Train a network")

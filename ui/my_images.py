@@ -1,4 +1,4 @@
-"""The "My images" part of the Train page: upload a zip of class folders, see what was read."""
+"""The "My images" part of the Train page: classes built on the page or a zip of class folders."""
 from __future__ import annotations
 
 import math
@@ -6,12 +6,16 @@ import math
 import numpy as np
 import streamlit as st
 
+from core.choices import PRESETS, scratch_presets
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
 from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, read_zip
 from core.kept_datasets import discard, keep, owner_of
+from ui.class_builder import class_builder
 from ui.state import owner_token
 
 SIZES = {32: "32 x 32 (fast)", 64: "64 x 64 (more detail, slower)"}
+PRETRAINED_SIZES = {128: "128 x 128 (fast, nearly as good)", 224: "224 x 224 (as it was pretrained; about 3x slower)"}
+BUILD, ZIP = "Build classes here", "Upload a zip of class folders"
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading your images…")
@@ -19,17 +23,60 @@ def _read(data: bytes, size: int, colour: bool):
     return read_zip(data, size, colour)
 
 
-def my_images_section() -> Dataset | None:
-    """Upload widgets and summary; returns the user's dataset once it is usable."""
-    st.caption(f"A zip with one folder per class (for example `good/` and `defective/`), at least "
-               f"{MIN_IMAGES_PER_CLASS} images in each; a few dozen per class work well.")
-    upload = st.file_uploader("Images (zip)", type=["zip"], key="my_images_zip",
-                              help="Only the images inside are read; nothing is unpacked to disk.")
+def uses_pretrained() -> bool:
+    """Whether the chosen network is the pretrained one (it reads colour pictures of 128 or 224 px)."""
+    return bool(PRESETS[st.session_state.get("preset", "fast_cnn")].pretrained)
+
+
+def size_widgets() -> tuple[int, bool]:
+    """Picture size and colour, with the choices that suit the chosen network."""
     left, right = st.columns(2)
+    if uses_pretrained():
+        if st.session_state.get("my_images_pretrained_size") not in PRETRAINED_SIZES:
+            st.session_state.my_images_pretrained_size = 128
+        size = left.selectbox("Picture size", list(PRETRAINED_SIZES), format_func=PRETRAINED_SIZES.get,
+                              key="my_images_pretrained_size",
+                              help="Every picture is resized to this square before the pretrained network reads it.")
+        right.caption("The pretrained network reads colour pictures with values scaled to -1..1, as it learned "
+                      "them on ImageNet; the page does that for you.")
+        return size, True
     size = left.selectbox("Image size", list(SIZES), format_func=SIZES.get, key="my_images_size",
                           help="Every image is resized to this square; bigger keeps detail but trains slower.")
     colour = right.toggle("Colour", value=True, key="my_images_colour",
                           help="Off turns the images grey: faster, and enough when colour doesn't matter.")
+    return size, colour
+
+
+def my_images_section() -> Dataset | None:
+    """Classes built on the page or a zip; returns the user's dataset once it is usable."""
+    how = st.radio("Your pictures", [BUILD, ZIP], horizontal=True, key="my_images_how",
+                   help="Make classes here and add pictures from files or the camera, or upload one zip with a "
+                        "folder per class.")
+    size, colour = size_widgets()
+    if how == BUILD:
+        dataset = class_builder(size, colour)
+        if dataset is not None:
+            _chose(dataset)
+            st.success(f"{len(dataset.info.classes)} classes, {len(dataset.train_y) + len(dataset.test_y)} pictures: "
+                       f"{len(dataset.test_y)} are kept aside to test the finished model.")
+            keep_or_discard(dataset)
+        return dataset
+    return zip_section(size, colour)
+
+
+def _chose(dataset: Dataset) -> None:
+    if st.session_state.get("my_images_name") != dataset.info.name:
+        st.session_state.my_images_name = dataset.info.name
+        if not uses_pretrained():  # the pretrained network keeps its own settings (no augmentation: cached)
+            st.session_state.update(small_dataset_settings(len(dataset.train_y)))
+
+
+def zip_section(size: int, colour: bool) -> Dataset | None:
+    """The zip of class folders: upload, read safely, summary."""
+    st.caption(f"A zip with one folder per class (for example `good/` and `defective/`), at least "
+               f"{MIN_IMAGES_PER_CLASS} images in each; a few dozen per class work well.")
+    upload = st.file_uploader("Images (zip)", type=["zip"], key="my_images_zip",
+                              help="Only the images inside are read; nothing is unpacked to disk.")
     if upload is None:  # after a visit to another page the uploader is empty, but the images are kept
         earlier = CUSTOM_DATASETS.get(st.session_state.get("my_images_name", ""))
         if earlier is not None:
@@ -43,9 +90,7 @@ def my_images_section() -> Dataset | None:
         st.error(str(error))
         return None
     register_custom(dataset)
-    if st.session_state.get("my_images_name") != dataset.info.name:
-        st.session_state.my_images_name = dataset.info.name
-        st.session_state.update(small_dataset_settings(len(dataset.train_y)))
+    _chose(dataset)
     show_summary(dataset, report)
     keep_or_discard(dataset)
     return dataset
@@ -84,3 +129,12 @@ def keep_or_discard(dataset: Dataset) -> None:
             st.rerun()
     else:
         st.caption("These images were kept by another session; only that session can discard them.")
+
+
+def network_choices(own_pictures: bool) -> list[str]:
+    """For own pictures every network, the pretrained ones first; for the built-in datasets those from scratch."""
+    choices = [key for key in PRESETS if PRESETS[key].pretrained] + scratch_presets() if own_pictures \
+        else scratch_presets()
+    if st.session_state.get("preset") not in choices:
+        st.session_state.preset = choices[0]
+    return choices

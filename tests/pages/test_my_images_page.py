@@ -15,7 +15,9 @@ def test_upload_a_zip_train_a_short_run_then_inspect_and_predict_with_it(tmp_pat
     monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.selectbox(key="dataset").set_value("my_images").run()
-    assert any("Upload a zip" in i.value for i in at.info)
+    at.radio(key="my_images_how").set_value("Upload a zip of class folders").run()
+    at.selectbox(key="preset").set_value("fast_cnn").run()
+    assert any("upload a zip" in i.value for i in at.info)
     assert next(b for b in at.button if "Train" in b.label).disabled
     at.file_uploader(key="my_images_zip").set_value(("shapes.zip", shapes_zip(per_class=30), "application/zip"))
     at.run()
@@ -44,8 +46,51 @@ def test_upload_a_zip_train_a_short_run_then_inspect_and_predict_with_it(tmp_pat
 def test_a_single_class_zip_is_refused_with_a_message():
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.selectbox(key="dataset").set_value("my_images").run()
+    at.radio(key="my_images_how").set_value("Upload a zip of class folders").run()
     at.file_uploader(key="my_images_zip").set_value(("one.zip", shapes_zip(per_class=6, kinds=("circles",)),
                                                      "application/zip"))
     at.run()
     assert any("at least two classes" in e.value for e in at.error)
     assert next(b for b in at.button if "Train" in b.label).disabled
+
+
+def shape_files(kind: str, count: int, seed: int) -> list[tuple[str, bytes, str]]:
+    rng = np.random.default_rng(seed)
+    return [(f"{kind}-{index}.png", shape_image(kind, rng), "image/png") for index in range(count)]
+
+
+def class_uploader(at: AppTest, name: str):
+    return next(u for u in at.file_uploader if u.label == f"Pictures of {name}")
+
+
+def test_build_two_classes_from_files_train_the_pretrained_network_and_try_a_picture(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="dataset").set_value("my_images").run()
+    assert at.selectbox(key="preset").value == "efficientnet_lite0"  # own pictures start pretrained
+    names = [t for t in at.text_input if t.label == "Class name"]
+    names[0].set_value("circles").run()
+    next(t for t in at.text_input if t.label == "Class name" and t.value == "Class 2").set_value("squares").run()
+    class_uploader(at, "circles").set_value(shape_files("circles", 6, 1)).run()
+    assert any("Each class needs at least 5" in i.value and "squares" in i.value for i in at.info)
+    class_uploader(at, "squares").set_value(shape_files("squares", 6, 2)).run()
+    assert not at.exception and not at.error
+    assert any("kept aside" in s.value for s in at.success)
+    assert any("Few pictures" in w.value for w in at.warning)  # 6 a class: the page says the test is thin
+    press_train_and_wait(at, 180)
+    assert not at.error, [e.value for e in at.error]
+    axes = [json.loads(c.proto.spec)["data"][0].get("x") for c in at.get("plotly_chart")]
+    assert ["circles", "squares"] in axes  # the confusion matrix speaks the user's class names
+    at.file_uploader(key="train_try_upload").upload("new.png", shape_image("circles", np.random.default_rng(9))).run()
+    assert not at.exception and not at.error
+    answers = [h.proto.body for h in at.get("html") if "draw-answer" in h.proto.body]
+    assert answers and any(name in answers[0] for name in ("circles", "squares"))
+
+
+def test_class_names_must_differ_and_a_damaged_file_is_skipped_with_a_reason():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="dataset").set_value("my_images").run()
+    next(t for t in at.text_input if t.label == "Class name" and t.value == "Class 2").set_value("class 1").run()
+    assert any("already a class called" in e.value for e in at.error)
+    class_uploader(at, "Class 1").set_value([("broken.png", b"not a picture", "image/png")]).run()
+    assert any("broken.png (not a readable image)" in w.value for w in at.warning)

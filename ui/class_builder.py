@@ -1,0 +1,141 @@
+"""Build classes of pictures on the page, as in Teachable Machine: name a class, add files or camera photos."""
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+import streamlit as st
+
+from core.data import CUSTOM_DATASETS, Dataset, register_custom
+from core.jobs import RUNNER
+from core.picture_set import MAX_FILE_BYTES, PictureSet, resized
+
+SHOWN_PER_CLASS = 12  # thumbnails per class; the count says how many more there are
+
+
+def picture_set() -> PictureSet:
+    """This session's classes; it starts with two empty ones to fill."""
+    if "picture_set" not in st.session_state:
+        pictures = PictureSet()
+        pictures.add_class("Class 1")
+        pictures.add_class("Class 2")
+        st.session_state.picture_set = pictures
+    return st.session_state.picture_set
+
+
+def _class_id(name: str) -> str:
+    """A widget key part that stays the same when the class is renamed."""
+    return st.session_state.setdefault("class_ids", {}).setdefault(name, uuid.uuid4().hex[:8])
+
+
+def _rename(old: str, widget_key: str) -> None:
+    pictures, ids = picture_set(), st.session_state.setdefault("class_ids", {})
+    try:
+        new = pictures.rename_class(old, st.session_state[widget_key])
+        ids[new] = ids.pop(old, uuid.uuid4().hex[:8])
+    except ValueError as error:
+        st.session_state.class_builder_error = str(error)
+        st.session_state[widget_key] = old
+
+
+def _add_class() -> None:
+    try:
+        picture_set().add_class(st.session_state.get("new_class_name", ""))
+        st.session_state.new_class_name = ""
+    except ValueError as error:
+        st.session_state.class_builder_error = str(error)
+
+
+def _take_new_files(name: str, uploads) -> None:
+    """Add uploads (files or camera photos) not taken before; say which were skipped and why."""
+    seen = st.session_state.setdefault("class_builder_seen", set())
+    new = [upload for upload in uploads if upload is not None and upload.file_id not in seen]
+    if not new:
+        return
+    skipped = picture_set().add_files(name, [(upload.name, upload.getvalue()) for upload in new])
+    seen.update(upload.file_id for upload in new)
+    if skipped:
+        st.session_state.class_builder_skipped = skipped
+
+
+def class_card(name: str, count: int) -> None:
+    """One class: its name (editable), how many pictures, thumbnails, and ways to add pictures."""
+    class_id = _class_id(name)
+    with st.container(border=True):
+        title, remove = st.columns([4, 1], vertical_alignment="bottom")
+        name_key = f"class_name_{class_id}"
+        st.session_state.setdefault(name_key, name)
+        title.text_input("Class name", key=name_key, on_change=_rename, args=(name, name_key),
+                         help="What the model should answer for pictures like these.")
+        if remove.button("Remove", key=f"class_remove_{class_id}", icon=":material/delete:",
+                         help="Removes this class and its pictures."):
+            picture_set().remove_class(name)
+            st.rerun()
+        uploads = st.file_uploader(f"Pictures of {name}", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
+                                   accept_multiple_files=True, key=f"class_files_{class_id}",
+                                   max_upload_size=MAX_FILE_BYTES // 2**20,
+                                   help="Select many files at once; the same file twice is kept once.")
+        camera_on = st.toggle("Take photos with the camera", key=f"class_camera_on_{class_id}",
+                              help="Each photo you take is added to this class. If the browser blocks the camera, "
+                                   "or there is none, upload files instead.")
+        photo = st.camera_input(f"Photo for {name}", key=f"class_camera_{class_id}") if camera_on else None
+        _take_new_files(name, [*(uploads or []), photo])
+        thumbnails(name)
+
+
+def thumbnails(name: str) -> None:
+    pictures = picture_set().classes.get(name, [])
+    if not pictures:
+        st.caption("No pictures yet.")
+        return
+    more = len(pictures) - SHOWN_PER_CLASS
+    st.caption(f"**{len(pictures)} picture{'s' if len(pictures) != 1 else ''}**" +
+               (f" (the first {SHOWN_PER_CLASS} shown)" if more > 0 else ""))
+    columns = st.columns(6)
+    for index, picture in enumerate(pictures[:SHOWN_PER_CLASS]):
+        with columns[index % 6]:
+            st.image(resized(picture.pixels, 64, True).transpose(1, 2, 0), width=64)
+            if st.button("", key=f"picture_remove_{_class_id(name)}_{picture.key}", icon=":material/close:",
+                         help="Remove this picture"):
+                picture_set().remove_picture(name, picture.key)
+                st.rerun()
+
+
+def class_builder(size: int, colour: bool) -> Dataset | None:
+    """The classes on the page; returns their dataset once every class has enough pictures."""
+    pictures = picture_set()
+    for name, count in list(pictures.counts().items()):
+        class_card(name, count)
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.text_input("New class", key="new_class_name", placeholder="for example: defective")
+    right.button("Add class", icon=":material/add:", on_click=_add_class, width="stretch")
+    if message := st.session_state.pop("class_builder_error", None):
+        st.error(message)
+    if skipped := st.session_state.pop("class_builder_skipped", None):
+        st.warning("Some files were not added: " + "; ".join(f"{file} ({why})" for file, why in skipped[:8]))
+    for problem in pictures.problems():
+        st.info(problem)
+        return None
+    for warning in pictures.warnings():
+        st.warning(warning)
+    dataset = pictures.to_dataset(size, colour)
+    _register(dataset)
+    return dataset
+
+
+def _register(dataset: Dataset) -> None:
+    """Make the dataset trainable by name; forget this session's previous version unless a run used it."""
+    previous = st.session_state.get("class_builder_dataset")
+    if previous and previous != dataset.info.name:
+        used = {job.dataset.info.name for job_id in st.session_state.get("job_ids", [])
+                if (job := RUNNER.get(job_id)) is not None}
+        if previous not in used:
+            CUSTOM_DATASETS.pop(previous, None)
+    register_custom(dataset)
+    st.session_state.class_builder_dataset = dataset.info.name
+
+
+def sample_pixels(dataset: Dataset) -> list[np.ndarray]:
+    """One training picture per class as (H, W, C) for st.image."""
+    return [np.asarray(dataset.train_x[(dataset.train_y == index).nonzero()[0, 0]].permute(1, 2, 0)).squeeze()
+            for index in range(len(dataset.info.classes))]
