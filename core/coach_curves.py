@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.train import Diverged, Done, EpochEnd, Event, StepEnd
+from core.history import RunHistory
+from core.train import Event
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,18 @@ class Curves:
         return self.epochs[-1].train_accuracy - self.epochs[-1 - epochs_back].train_accuracy
 
 
-def curves_from_events(events: list[Event], planned_epochs: int, num_classes: int = 10) -> Curves:
-    """The coach's view of a run from its training events (live or recorded)."""
-    steps = [e for e in events if isinstance(e, StepEnd)]
+def curves_from_history(history: RunHistory, planned_epochs: int, num_classes: int = 10) -> Curves:
+    """The coach's view of a run from its history (live or recorded)."""
     epochs = tuple(EpochFigures(e.epoch, e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy)
-                   for e in events if isinstance(e, EpochEnd))
-    diverged = next((e for e in events if isinstance(e, Diverged)), None)
-    done = next((e for e in events if isinstance(e, Done)), None)
-    status = str(getattr(done.status, "value", done.status)) if done else ("diverged" if diverged else "running")
-    return Curves(tuple(e.step for e in steps), tuple(e.loss for e in steps), tuple(e.accuracy for e in steps),
-                  epochs, planned_epochs, status, diverged.step if diverged else 0, num_classes)
+                   for e in history.epochs)
+    if history.status is not None:
+        status = str(history.status)
+    else:
+        status = "diverged" if history.diverged else "running"
+    return Curves(tuple(e.step for e in history.steps), tuple(history.step_losses), tuple(history.step_accuracies),
+                  epochs, planned_epochs, status, history.diverged.step if history.diverged else 0, num_classes)
+
+
+def curves_from_events(events: list[Event], planned_epochs: int, num_classes: int = 10) -> Curves:
+    """The coach's view of a run from its training events."""
+    return curves_from_history(RunHistory.from_events(events), planned_epochs, num_classes)

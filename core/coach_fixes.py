@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.config import RunConfig
-from core.models import PRESETS
+from core.choices import PRESETS
 
 if TYPE_CHECKING:
     from core.coach import Reading
@@ -84,7 +84,7 @@ def _underfitting(config: RunConfig, curves: "Curves") -> Fix:
         return Fix("no weight decay: let the weights grow as needed", (("train.weight_decay", 0.0),))
     bigger = BIGGER_NETWORK.get(config.model.preset)
     if bigger:
-        return Fix(f"a bigger network: {PRESETS[bigger].title}", (("model.preset", bigger),))
+        return Fix(f"a bigger network: {PRESETS[bigger].label}", (("model.preset", bigger),))
     return _more_epochs(config, curves)
 
 

@@ -24,7 +24,7 @@ from core.history import RunHistory
 from core.models import build_model
 from core.run_recorder import RunRecorder
 from core.status import RunStatus
-from core.train import Done, Event
+from core.train import Event
 
 KEEP_FINISHED_JOBS = 50  # older finished jobs (and their models) are forgotten
 
@@ -92,9 +92,15 @@ class JobRunner:
         self.recorder = recorder  # writes every job to the run store on disk
 
     def submit(self, config: RunConfig, dataset: Dataset,
-               on_event: Callable[[Job, Event], None] | None = None) -> Job:
-        """Queue a training run and return its Job at once."""
+               on_event: Callable[[Job, Event], None] | None = None, trainer: Callable = training_events,
+               record: bool = True) -> Job:
+        """Queue a training run and return its Job at once.
+
+        trainer has train()'s signature (core.lr_finder's range test does too); record=False keeps
+        the job out of the run store (a learning-rate test is not a run).
+        """
         job = Job(config, dataset, on_event)
+        job.trainer, job.recorded = trainer, record
         self._record("job_submitted", job)
         with self._lock:
             self._jobs[job.id] = job
@@ -115,7 +121,7 @@ class JobRunner:
 
     def _record(self, method: str, job: Job, *args) -> None:
         """Tell the recorder; a disk problem becomes a warning, never a failed run."""
-        if self.recorder is None:
+        if self.recorder is None or not getattr(job, "recorded", True):
             return
         try:
             getattr(self.recorder, method)(job, *args)
@@ -142,12 +148,12 @@ class JobRunner:
                 if job.config.model.init_from_run:
                     start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
                 final_status = RunStatus.FAILED
-                for event in training_events(job.model, job.dataset, job.config, self.device, job._stop):
+                for event in job.trainer(job.model, job.dataset, job.config, self.device, job._stop):
                     self._record("job_event", job, event)
                     job._add(event)
                     torch.set_num_threads(self._fair_threads())  # affects this worker thread only
-                    if isinstance(event, Done):
-                        final_status = event.status
+                    if hasattr(event, "status"):  # only a last event (Done, RateFound) has one
+                        final_status = RunStatus(event.status)
                 job.model.cpu()  # pages run it next to CPU tensors
                 job.status = final_status
             except Exception as error:  # shown to the user; the app keeps running

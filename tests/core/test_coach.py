@@ -7,6 +7,7 @@ from core.coach import MAX_FINDINGS, Finding, Reading, read_run
 from core.coach_curves import Curves, EpochFigures, curves_from_events
 from core.coach_fixes import apply_fix, fix_verdict
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.status import RunStatus
 from core.train import Diverged, Done, EpochEnd, StepEnd
 
 CONFIG = RunConfig(train=TrainConfig(learning_rate=0.01, epochs=4))
@@ -114,7 +115,7 @@ def test_too_early_to_say_and_running_runs_are_not_judged_on_one_point():
 
 def test_curves_from_events_reads_training_events():
     events = [StepEnd(1, 10, 20, 2.0, 0.3, 1000.0, 1.0, 1.0), EpochEnd(1, 2, 1.5, 0.5, 1.4, 0.55, 2.0),
-              Diverged(2, 15, "blew up"), Done("diverged", 1.4, 0.55, 3.0)]
+              Diverged(2, 15, "blew up"), Done(RunStatus.DIVERGED, 1.4, 0.55, 3.0)]
     c = curves_from_events(events, planned_epochs=2)
     assert c.status == "diverged" and c.diverged_at_step == 15 and c.step_losses == (2.0,)
     assert c.epochs[0].validation_accuracy == 0.55
