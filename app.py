@@ -3,17 +3,18 @@ import streamlit as st
 
 from core.device import describe_device
 from core.jobs import RUNNER
-from ui.state import keep_settings
+from ui.page_files import page_file
+from ui.state import keep_settings, preload_datasets
 
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
 
 pages = [
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:", default=True),
-    st.Page("pages/inspect.py", title="Inspect", icon=":material/biotech:"),
-    st.Page("pages/draw.py", title="Draw", icon=":material/draw:"),
-    st.Page("pages/recipes.py", title="Recipes", icon=":material/menu_book:"),
-    st.Page("pages/runs.py", title="Runs", icon=":material/folder_open:"),
-    st.Page("pages/playground.py", title="2-D playground", icon=":material/scatter_plot:"),
+    st.Page(page_file("train"), title="Train", icon=":material/model_training:", default=True),
+    st.Page(page_file("inspect"), title="Inspect", icon=":material/biotech:"),
+    st.Page(page_file("draw"), title="Draw", icon=":material/draw:"),
+    st.Page(page_file("recipes"), title="Recipes", icon=":material/menu_book:"),
+    st.Page(page_file("runs"), title="Runs", icon=":material/folder_open:"),
+    st.Page(page_file("playground"), title="2-D playground", icon=":material/scatter_plot:"),
 ]
 navigation = st.navigation(pages)
 
@@ -22,4 +23,5 @@ with st.sidebar:
                f"Up to {RUNNER.max_parallel} runs train at once; others wait in a queue.")
 
 keep_settings()  # the Train page's settings survive a visit to another page
+preload_datasets()
 navigation.run()

@@ -6,13 +6,13 @@ normalised floats, so a dataset costs 1 byte per pixel (MNIST: 55 MB in all).
 from __future__ import annotations
 
 import gzip
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from core import settings
 from core.choices import DATASETS, DatasetInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,13 +62,12 @@ def to_model_input(images: torch.Tensor, info: DatasetInfo) -> torch.Tensor:
 
 def data_dir() -> Path | None:
     """The folder of local dataset copies set by PLAYGROUND_DATA_DIR, if any."""
-    value = os.environ.get(DATA_DIR_VARIABLE)
-    return Path(value).expanduser() if value else None
+    return settings.folder(DATA_DIR_VARIABLE)
 
 
 def cache_dir() -> Path:
     """Where downloads go (PLAYGROUND_CACHE_DIR, default data_cache/ in the project)."""
-    return Path(os.environ.get("PLAYGROUND_CACHE_DIR", PROJECT_ROOT / "data_cache")).expanduser()
+    return settings.folder("PLAYGROUND_CACHE_DIR") or PROJECT_ROOT / "data_cache"
 
 
 def read_idx(path: Path) -> np.ndarray:

@@ -1,14 +1,14 @@
 """Pick where to train: a CUDA GPU, else Apple's MPS, else the CPU."""
 from __future__ import annotations
 
-import os
-
 import torch
+
+from core import settings
 
 
 def pick_device() -> torch.device:
     """The fastest device available; PLAYGROUND_DEVICE=cpu forces the CPU."""
-    forced = os.environ.get("PLAYGROUND_DEVICE")
+    forced = settings.text("PLAYGROUND_DEVICE")
     if forced:
         return torch.device(forced)
     if torch.cuda.is_available():

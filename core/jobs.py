@@ -5,7 +5,6 @@ RUNNER holds the jobs of every visitor, since they share the machine's cores.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -15,6 +14,7 @@ from typing import Callable
 import torch
 from torch import nn
 
+from core import settings
 from core.config import RunConfig
 from core.data import Dataset
 from core.device import pick_device
@@ -83,7 +83,7 @@ class JobRunner:
 
     def __init__(self, max_parallel: int | None = None, device: torch.device | None = None,
                  recorder: RunRecorder | None = None):
-        self.max_parallel = max_parallel or int(os.environ.get("PLAYGROUND_MAX_JOBS", 0)) or os.cpu_count() or 1
+        self.max_parallel = max_parallel or settings.max_jobs() or 1
         self.device = device or pick_device()
         self._slots = threading.Semaphore(self.max_parallel)
         self._lock = threading.Lock()
@@ -97,8 +97,9 @@ class JobRunner:
         """Queue a training run and return its Job at once.
 
         trainer has train()'s signature (core.lr_finder's range test does too); record=False keeps
-        the job out of the run store (a learning-rate test is not a run).
+        the job out of the run store (a learning-rate test is not a run). ValueError when the queue is full.
         """
+        self._refuse_when_queue_full()
         job = Job(config, dataset, on_event)
         job.trainer, job.recorded = trainer, record
         self._record("job_submitted", job)
@@ -108,6 +109,14 @@ class JobRunner:
             self._forget_old_jobs()
         threading.Thread(target=self._run, args=(job,), name=f"train-{job.id}", daemon=True).start()
         return job
+
+    def _refuse_when_queue_full(self) -> None:
+        limit = settings.integer("PLAYGROUND_MAX_QUEUE")
+        with self._lock:
+            waiting = len(self._waiting)
+        if limit and waiting >= limit:
+            raise ValueError(f"The queue is full: {waiting} runs are waiting for a free slot. "
+                             "Please try again in a few minutes.")
 
     def get(self, job_id: str) -> Job | None:
         """The job with this id, if this process still holds it."""
@@ -164,7 +173,7 @@ class JobRunner:
         """CPU threads for one running job: more threads than cores slows everyone down."""
         with self._lock:
             running = sum(job.status == RunStatus.RUNNING for job in self._jobs.values())
-        return max(1, (os.cpu_count() or 1) // max(1, running))
+        return max(1, settings.cores() // max(1, running))
 
     def _forget_old_jobs(self) -> None:
         finished = [job for job in self._jobs.values() if job.is_done]

@@ -25,6 +25,7 @@ import psutil
 import torch
 from torch import nn
 
+from core import settings
 from core.bundle import LoadedModel, load_bundle, model_from_state, save_bundle
 from core.config import RunConfig
 from core.history import RunHistory
@@ -274,4 +275,4 @@ def default_name(config: RunConfig, created: float) -> str:
 
 def runs_have_owners() -> bool:
     """PLAYGROUND_HOSTED=1 (a shared deployment): visitors may change only the runs they made."""
-    return os.environ.get("PLAYGROUND_HOSTED", "") not in ("", "0", "false")
+    return settings.is_hosted()

@@ -8,6 +8,7 @@ from core.preprocess import MAX_UPLOAD_BYTES, canvas_to_digit, upload_to_picture
 from ui.draw_figures import answer_html
 from ui.inspect_figures import bars, picture
 from ui.model_picker import choose_model
+from ui.page_files import page_file
 from ui.state import leave_legacy_page_mode
 
 leave_legacy_page_mode()
@@ -51,7 +52,7 @@ def show_answer(loaded, picture_pixels: np.ndarray, seen, answer) -> None:
 def link_to_inspect(picture_pixels: np.ndarray) -> None:
     # The Inspect page reads this exact key: a (1, 28, 28) float32 0-255 picture, shown first when it changes.
     st.session_state["drawn_image"] = picture_pixels.astype(np.float32)
-    st.page_link("pages/inspect.py", label="Look inside the model with this digit", icon=":material/biotech:",
+    st.page_link(page_file("inspect"), label="Look inside the model with this digit", icon=":material/biotech:",
                  help="The Inspect page shows the feature maps and saliency of this digit for the model chosen there.")
 
 
@@ -110,7 +111,7 @@ def upload_panel(loaded) -> None:
 st.title("Draw a digit")
 loaded = choose_model("draw_model")
 if loaded is None:
-    st.page_link("pages/train.py", label="Train a model (the Fast CNN takes under a minute)",
+    st.page_link(page_file("train"), label="Train a model (the Fast CNN takes under a minute)",
                  icon=":material/model_training:")
     st.stop()
 if loaded.info.is_digits:

@@ -9,6 +9,7 @@ from core.models import count_parameters
 from ui import inspect_explain
 from ui.inspect_figures import bars, colour_filters, filter_matrix, heat_map, map_grid, neuron_grid, picture
 from ui.model_picker import choose_model
+from ui.page_files import page_file
 from ui.state import cached_dataset, leave_legacy_page_mode
 
 leave_legacy_page_mode()
@@ -169,7 +170,7 @@ def show_view(view: str, loaded, dataset, image) -> None:
 st.title("Look inside a model")
 loaded = choose_model("inspect_model")
 if loaded is None:
-    st.page_link("pages/train.py", label="Train a model (the Fast CNN takes under a minute)", icon=":material/model_training:")
+    st.page_link(page_file("train"), label="Train a model (the Fast CNN takes under a minute)", icon=":material/model_training:")
     st.stop()
 dataset, problem = cached_dataset(loaded.info.name)
 if problem:

@@ -7,7 +7,7 @@ from core.choices import DATASETS, OPTIMIZERS
 from core.jobs import RUNNER, Job
 from core.recipes import PUBLISHED_FIGURES, RECIPES, Recipe, load_results, recipe_config, run_tiny_recipe, start_recipe
 from core.status import RunStatus
-from ui.state import cached_dataset, leave_legacy_page_mode
+from ui.state import cached_dataset, leave_legacy_page_mode, why_visitor_must_wait
 
 leave_legacy_page_mode()
 
@@ -22,13 +22,23 @@ def start(recipe: Recipe, fast: bool) -> None:
     """Load the recipe's images and queue the run; a missing dataset is kept to show on the card."""
     dataset_name = recipe_config(recipe.name, fast).data.dataset
     problems = st.session_state.setdefault("recipe_problems", {})
+    refusals = st.session_state.setdefault("recipe_refusals", {})
+    refusals.pop(recipe.name, None)
     if problems.pop(recipe.name, None):
         cached_dataset.clear(dataset_name)  # look for the files (or the internet) again
     dataset, problem = cached_dataset(dataset_name)
     if problem:
         problems[recipe.name] = problem
         return
-    job = start_recipe(recipe.name, fast, dataset)
+    refusal = why_visitor_must_wait()
+    if refusal is None:
+        try:
+            job = start_recipe(recipe.name, fast, dataset)
+        except ValueError as error:  # the queue is full
+            refusal = str(error)
+    if refusal:
+        refusals[recipe.name] = refusal
+        return
     st.session_state.setdefault("recipe_jobs", {})[recipe.name] = (job.id, fast)
     st.session_state.setdefault("job_ids", []).append(job.id)  # other pages can use the trained model
 
@@ -124,7 +134,8 @@ def run_buttons(recipe: Recipe) -> None:
                                "lower than the full version's, so it is not comparable with the claim."):
         start(recipe, fast=True)
         st.rerun()
-    problem = st.session_state.get("recipe_problems", {}).get(recipe.name)
+    problem = st.session_state.get("recipe_problems", {}).get(recipe.name) or \
+        st.session_state.get("recipe_refusals", {}).get(recipe.name)
     if problem:
         st.error(problem)
     if running:

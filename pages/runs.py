@@ -6,10 +6,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from core import settings
 from core.bundle_file import pack_bundle, unpack_bundle
 from core.run_compare import compare_runs, headline_accuracy, letters
 from core.runs import BEST, LAST, RunStore, RunSummary, runs_have_owners
 from core.status import RunStatus
+from ui.page_files import page_file
 from ui.run_charts import overlay_curves
 from ui.run_export import export_section
 from ui.run_sharing import load_setup, mark_session_start
@@ -121,14 +123,15 @@ def use_elsewhere(run: RunSummary) -> None:
                      help="Opens the Train page starting from these weights: pick a dataset with the same "
                           "image size, and optionally freeze the convolution layers."):
         load_setup(replace(run.config, model=replace(run.config.model, init_from_run=run.id)))
-        st.switch_page("pages/train.py")
-    right.page_link("pages/inspect.py", label="Look inside it on Inspect", icon=":material/biotech:",
+        st.switch_page(page_file("train"))
+    right.page_link(page_file("inspect"), label="Look inside it on Inspect", icon=":material/biotech:",
                     help=f"Pick “Saved run: {run.name}” in the Model box there.")
 
 
 def upload_section(store: RunStore) -> None:
     with st.expander("Upload a model bundle"):
         upload = st.file_uploader("A .zip downloaded from a Runs page", key="bundle_upload",
+                                  max_upload_size=settings.integer("PLAYGROUND_MAX_UPLOAD_MB"),
                                   help="Only safetensors weights with a JSON config are accepted; PyTorch .pt or "
                                        "pickle files are refused because opening them can run hidden code.")
         if upload is None or st.session_state.get("uploaded_file") == upload.file_id:

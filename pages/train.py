@@ -10,7 +10,7 @@ from ui.charts import training_curves
 from ui.my_images import my_images_section, network_choices
 from ui.my_images_results import my_images_results, reading_text
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
-from ui.state import cached_dataset, current_job, leave_legacy_page_mode, remember_job
+from ui.state import cached_dataset, current_job, leave_legacy_page_mode, remember_job, why_visitor_must_wait
 
 leave_legacy_page_mode()
 
@@ -123,10 +123,15 @@ def hyperparameter_widgets(is_digits: bool) -> None:
 
 def start_training(config: RunConfig) -> None:
     dataset, problem = cached_dataset(config.data.dataset)
+    problem = problem or why_visitor_must_wait()
     if problem:
         st.error(problem)
         return
-    remember_job(RUNNER.submit(config, dataset))
+    try:
+        remember_job(RUNNER.submit(config, dataset))
+    except ValueError as error:  # the queue is full
+        st.error(str(error))
+        return
     st.rerun()
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core import settings
 from core.bundle import LoadedModel, load_bundle
 from core.data import PROJECT_ROOT
 from core.jobs import RUNNER
@@ -12,7 +13,7 @@ from core.runs import RunStore, RunSummary
 from core.status import RunStatus
 
 DEMO_MODEL = PROJECT_ROOT / "assets" / "demo_model"
-SAVED_RUNS_LISTED = 20  # the newest saved runs offered in the select box
+SAVED_RUNS_LISTED = settings.integer("PLAYGROUND_SAVED_MODELS")  # the newest saved runs offered in the select box
 
 
 @st.cache_resource
@@ -37,7 +38,7 @@ def session_models() -> dict[str, LoadedModel]:
     return models
 
 
-@st.cache_resource(max_entries=2 * SAVED_RUNS_LISTED)
+@st.cache_resource(max_entries=max(1, 2 * SAVED_RUNS_LISTED))
 def _saved_run_model(root: str, run_id: str, saved_at: float, label: str) -> LoadedModel:
     # Keyed on the weights' time, so a run that saves newer weights is read again; eval only, so shared.
     loaded = RunStore(Path(root)).load_model(run_id)

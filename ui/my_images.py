@@ -6,6 +6,7 @@ import math
 import numpy as np
 import streamlit as st
 
+from core import settings
 from core.choices import PRESETS, scratch_presets
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
 from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, read_zip
@@ -75,8 +76,9 @@ def zip_section(size: int, colour: bool) -> Dataset | None:
     """The zip of class folders: upload, read safely, summary."""
     st.caption(f"A zip with one folder per class (for example `good/` and `defective/`), at least "
                f"{MIN_IMAGES_PER_CLASS} images in each; a few dozen per class work well.")
-    upload = st.file_uploader("Images (zip)", type=["zip"], key="my_images_zip",
-                              help="Only the images inside are read; nothing is unpacked to disk.")
+    limit = settings.integer("PLAYGROUND_MAX_UPLOAD_MB")
+    upload = st.file_uploader("Images (zip)", type=["zip"], key="my_images_zip", max_upload_size=limit,
+                              help=f"Up to {limit} MB. Only the images inside are read; nothing is unpacked to disk.")
     if upload is None:  # after a visit to another page the uploader is empty, but the images are kept
         earlier = CUSTOM_DATASETS.get(st.session_state.get("my_images_name", ""))
         if earlier is not None:

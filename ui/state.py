@@ -6,6 +6,7 @@ import uuid
 
 import streamlit as st
 
+from core import settings
 from core.config import CUSTOM_PREFIX
 from core.data import Dataset, DatasetUnavailable, load_dataset
 from core.jobs import RUNNER, Job
@@ -32,6 +33,12 @@ def cached_dataset(name: str) -> tuple[Dataset | None, str | None]:
 cached_dataset.clear = _shared_dataset.clear
 
 
+def preload_datasets() -> None:
+    """Load the datasets named in PLAYGROUND_PRELOAD now (once per server), so the first Train is quick."""
+    for name in settings.names("PLAYGROUND_PRELOAD"):
+        _shared_dataset(name)
+
+
 def owner_token() -> str:
     """This browser session's identity: what it saves, only it may change or delete."""
     return st.session_state.setdefault("owner_token", uuid.uuid4().hex)
@@ -42,6 +49,17 @@ def remember_job(job: Job) -> None:
     st.session_state.job_id = job.id
     st.session_state.setdefault("job_ids", []).append(job.id)
     st.query_params["run"] = job.id
+
+
+def why_visitor_must_wait() -> str | None:
+    """A sentence when this session already has as many runs training or waiting as one visitor may."""
+    limit = settings.integer("PLAYGROUND_RUNS_PER_VISITOR")
+    live = [job for job in map(RUNNER.get, set(st.session_state.get("job_ids", []))) if job and not job.is_done]
+    if not limit or len(live) < limit:
+        return None
+    runs = "one run" if limit == 1 else f"{limit} runs"
+    return (f"This demo is shared, so each visitor may have {runs} training or waiting at a time. "
+            "Wait for yours to finish, or press Stop on it, then start the next.")
 
 
 def current_job() -> Job | None:
