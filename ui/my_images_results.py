@@ -7,6 +7,7 @@ import streamlit as st
 from core.metrics import confusion_matrix, predict_test_set
 from core.train import Extracting
 from ui.inspect_figures import confusion_figure
+from ui.page_files import page_file
 from ui.try_it import try_it
 
 TRUSTED_TEST_PICTURES = 10  # per class; with fewer, one picture moves a class's figure by over 10 points
@@ -48,5 +49,5 @@ def my_images_results(job, done) -> None:
                     config={"displayModeBar": False})
     st.subheader("Try it")
     try_it(job.model, job.dataset.info, "train_try")
-    st.page_link("pages/inspect.py", label="Look inside: which pixels decided the answer (saliency)",
+    st.page_link(page_file("inspect"), label="Look inside: which pixels decided the answer (saliency)",
                  icon=":material/biotech:")
