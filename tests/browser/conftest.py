@@ -32,11 +32,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(runs_dir: Path):
-    """`streamlit run app.py` on a free port, until the block ends; yields its URL."""
+def running_app(runs_dir: Path, main_file: str = "app.py"):
+    """`streamlit run <main_file>` (from the project folder) on a free port, until the block ends; yields its URL."""
     port = _free_port()
     env = dict(os.environ, PLAYGROUND_RUNS_DIR=str(runs_dir))
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / main_file), "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -49,7 +49,7 @@ def running_app(runs_dir: Path):
             time.sleep(0.5)
     else:
         server.kill()
-        pytest.fail("streamlit run app.py did not answer within 60 s")
+        pytest.fail(f"streamlit run {main_file} did not answer within 60 s")
     try:
         yield url
     finally:
