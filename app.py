@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core.device import describe_device
-from core.jobs import RUNNER
+from core.runtime import get_runner
 from ui.page_files import page_file
 from ui.state import keep_settings, preload_datasets
 
@@ -19,8 +19,9 @@ pages = [
 navigation = st.navigation(pages)
 
 with st.sidebar:
-    st.caption(f"Training on **{describe_device(RUNNER.device)}**. "
-               f"Up to {RUNNER.max_parallel} runs train at once; others wait in a queue.")
+    runner = get_runner()  # made on the first visit, then shared by every visitor of this process
+    st.caption(f"Training on **{describe_device(runner.device)}**. "
+               f"Up to {runner.max_parallel} runs train at once; others wait in a queue.")
 
 keep_settings()  # the Train page's settings survive a visit to another page
 preload_datasets()

@@ -102,7 +102,7 @@ def train_through_app(train_subset: int, epochs: int, timeout: float = 600) -> f
     (the page itself redraws only its live part, every 2 s); returns the run's own training time."""
     from streamlit.testing.v1 import AppTest
 
-    from core.jobs import RUNNER
+    from core.runtime import get_runner
     from core.train import Done
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
@@ -110,7 +110,7 @@ def train_through_app(train_subset: int, epochs: int, timeout: float = 600) -> f
     app.number_input(key="epochs").set_value(epochs)
     next(button for button in app.button if "Train" in button.label).click()
     app.run()
-    job = RUNNER.get(app.session_state["job_id"])
+    job = get_runner().get(app.session_state["job_id"])
     deadline = time.monotonic() + timeout
     while not job.is_done and time.monotonic() < deadline:
         time.sleep(1)

@@ -124,12 +124,12 @@ def compute_times(models, repeats: int) -> None:
 def page_times(models, repeats: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from core.jobs import RUNNER
+    from core.runtime import get_runner
 
     for preset, dataset_name in models:
         config = RunConfig(DataConfig(dataset_name, train_subset=512), ModelConfig(preset=preset),
                            TrainConfig(batch_size=128, epochs=1))
-        job = RUNNER.submit(config, load_dataset(dataset_name, download=False))
+        job = get_runner().submit(config, load_dataset(dataset_name, download=False))
         job.wait()
         for view in VIEWS:
             at = AppTest.from_file(PAGE, default_timeout=120)

@@ -21,8 +21,8 @@ from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import Dataset, dataset_info, load_dataset
 from core.export import check_onnx, export_onnx, export_torchscript
 from core.jobs import JobRunner
-from core.run_recorder import RunRecorder
 from core.runs import RunStore
+from core.runtime import make_runner
 from core.status import RunStatus
 
 
@@ -38,9 +38,9 @@ def timed_job(runner: JobRunner, config: RunConfig, dataset: Dataset):
     return job, time.perf_counter() - start
 
 
-def recording_cost(mnist: Dataset, images: int, repeats: int, root: Path) -> JobRunner:
+def recording_cost(mnist: Dataset, images: int, repeats: int, root: Path) -> RunStore:
     config = RunConfig(DataConfig(train_subset=images), ModelConfig("fast_cnn"), TrainConfig(epochs=2, batch_size=128))
-    plain, recorded = JobRunner(max_parallel=1), JobRunner(max_parallel=1, recorder=RunRecorder(RunStore(root)))
+    plain, recorded = JobRunner(max_parallel=1), make_runner(max_parallel=1, store=RunStore(root))
     times = {"without": [], "with": []}
     for _ in range(repeats):  # interleaved, so machine noise hits both alike
         times["without"].append(timed_job(plain, config, mnist)[1])
@@ -50,11 +50,10 @@ def recording_cost(mnist: Dataset, images: int, repeats: int, root: Path) -> Job
     run = RunStore(root).list_runs()[0]
     size = sum(path.stat().st_size for path in run.folder.rglob("*") if path.is_file())
     figure("one recorded run on disk (kB)", f"{size / 1024:.0f}")
-    return recorded
+    return RunStore(root)
 
 
-def export_figures(recorded: JobRunner, mnist: Dataset, images: int) -> None:
-    store = recorded.recorder.store
+def export_figures(store: RunStore, mnist: Dataset, images: int) -> None:
     loaded = store.load_model(store.list_runs()[0].id)
     start = time.perf_counter()
     onnx_file = export_onnx(loaded)
@@ -76,7 +75,7 @@ def parity_dataset(mnist: Dataset, images: int) -> tuple[DataConfig, Dataset]:
 
 def fine_tune_figures(mnist: Dataset, source_images: int, few: int, root: Path) -> None:
     store = RunStore(root / "fine-tune")
-    runner = JobRunner(max_parallel=1, recorder=RunRecorder(store))
+    runner = make_runner(max_parallel=1, store=store)
     source, _ = timed_job(runner, RunConfig(DataConfig(train_subset=source_images), ModelConfig("fast_cnn"),
                                             TrainConfig(epochs=2, batch_size=128)), mnist)
     data, parity = parity_dataset(mnist, few)

@@ -13,9 +13,8 @@ from core.bundle import save_bundle
 from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES
 from core.config import RunConfig
 from core.data import DatasetUnavailable, load_dataset
-from core.jobs import JobRunner
 from core.paths import runs_dir
-from core.run_recorder import RunRecorder
+from core.runtime import make_runner
 from core.train import Diverged, Done, EpochEnd, Started, StepEnd, Stopped
 
 
@@ -75,7 +74,7 @@ def describe(event) -> str | None:
 def run_headless(config: RunConfig, dataset, record: bool) -> tuple[object, Done | None, str | None]:
     """Train, printing a line per event; (model, Done event, error). Ctrl-C stops and keeps the model."""
     # Through the app's own job runner, so a recorded run is saved exactly like one from the Train page.
-    job = JobRunner(max_parallel=1, recorder=RunRecorder() if record else None).submit(config, dataset)
+    job = make_runner(record, max_parallel=1).submit(config, dataset)
     if record:
         print(f"recording as run {job.id} in {runs_dir()}", flush=True)
     printed, finished = 0, False

@@ -1,15 +1,16 @@
 """Run training iterators in worker threads, a limited number at a time.
 
-Never calls streamlit: pages poll a Job's status and events. One process-wide
-RUNNER holds the jobs of every visitor, since they share the machine's cores.
+Never calls streamlit: pages poll a Job's status and events. The app makes one runner for
+the whole process (core.runtime.get_runner), since every visitor shares the machine's cores;
+tests and scripts make their own. Observers of jobs (the run recorder, a recipe saving its
+result) plug in as JobListeners.
 """
 from __future__ import annotations
 
 import threading
 import time
 import uuid
-import warnings
-from typing import Callable
+from typing import Callable, Iterable, Protocol
 
 import torch
 from torch import nn
@@ -22,25 +23,45 @@ from core.feature_training import training_events
 from core.finetune import start_from_saved_run
 from core.history import RunHistory
 from core.models import build_model
-from core.run_recorder import RunRecorder
+from core.runs import RunStore
 from core.status import RunStatus
 from core.train import Event
 
 KEEP_FINISHED_JOBS = 50  # older finished jobs (and their models) are forgotten
 
 
+class JobListener:
+    """Told what happens to jobs (in the spirit of fastai's callbacks); override what you need.
+
+    Called on the job's worker thread, except job_submitted (on the submitting thread). An
+    exception raised here is a bug and fails the run; a listener that may meet expected trouble
+    (a full disk) handles it itself.
+    """
+
+    def job_submitted(self, job: Job) -> None:
+        """The job is queued; its status is queued."""
+
+    def job_event(self, job: Job, event: Event) -> None:
+        """The trainer reported event; it shows in job.events() once every listener has heard it."""
+
+    def job_ended(self, job: Job) -> None:
+        """The job has its final status (finished, stopped, diverged or failed; error set if failed)."""
+
+
 class Job:
     """One training run: its settings, live events, status and model."""
 
-    def __init__(self, config: RunConfig, dataset: Dataset, on_event: Callable[["Job", Event], None] | None):
+    def __init__(self, config: RunConfig, dataset: Dataset, listeners: Iterable[JobListener] = (),
+                 trainer: Callable = training_events):
         self.id = uuid.uuid4().hex[:12]
         self.config = config
         self.dataset = dataset
-        self.on_event = on_event
         self.status = RunStatus.QUEUED
         self.error: str | None = None
         self.model: nn.Module | None = None
         self.created = time.time()
+        self.listeners = tuple(listeners)  # told about this job (the runner's, plus any of its own)
+        self.trainer = trainer  # train()'s signature: yields events, the last one with a status
         self._events: list[Event] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -71,38 +92,87 @@ class Job:
             time.sleep(0.05)
         return True
 
-    def _add(self, event: Event) -> None:
-        with self._lock:
-            self._events.append(event)
-        if self.on_event is not None:
-            self.on_event(self, event)
+    def run(self, device: torch.device, store: RunStore | None, rebalance: Callable[[], None]) -> None:
+        """Train on the calling thread until the end (the runner calls this when a slot is free).
+
+        rebalance() is called when training starts and after every event (the runner shares CPU threads)."""
+        try:
+            self._train(device, store, rebalance)
+        finally:
+            for listener in self.listeners:
+                listener.job_ended(self)
+
+    def _train(self, device: torch.device, store: RunStore | None, rebalance: Callable[[], None]) -> None:
+        if self._stop.is_set():
+            self.status = RunStatus.STOPPED
+            return
+        self.status = RunStatus.RUNNING
+        rebalance()
+        try:
+            self.model = build_model(self.config.model, self.dataset.info.input_shape, len(self.dataset.info.classes))
+            if self.config.model.init_from_run:
+                start_from_saved_run(self.model, self.config, store)
+            final_status = RunStatus.FAILED
+            for event in self.trainer(self.model, self.dataset, self.config, device, self._stop):
+                for listener in self.listeners:
+                    listener.job_event(self, event)
+                with self._lock:  # only now visible in events(): whoever sees it knows it is recorded
+                    self._events.append(event)
+                rebalance()
+                if hasattr(event, "status"):  # only a last event (Done, RateFound) has one
+                    final_status = RunStatus(event.status)
+            self.model.cpu()  # pages run it next to CPU tensors
+            self.status = final_status
+        except Exception as error:  # shown to the user; the app keeps running
+            self.error = f"{type(error).__name__}: {error}"
+            self.status = RunStatus.FAILED
+
+
+class Runner(Protocol):
+    """What the app needs from a runner; JobRunner trains in threads here, others may train elsewhere."""
+
+    max_parallel: int  # how many jobs train at once
+    device: torch.device
+
+    def submit(self, config: RunConfig, dataset: Dataset, listener: JobListener | None = None,
+               trainer: Callable = training_events, record: bool = True) -> Job:
+        """Queue a training run and return its Job at once; ValueError when the queue is full."""
+
+    def get(self, job_id: str) -> Job | None:
+        """The job with this id, if this runner still holds it."""
+
+    def queue_position(self, job: Job) -> int:
+        """1 for the next job to start, 2 after it...; 0 when not waiting."""
 
 
 class JobRunner:
     """Starts jobs in threads; at most max_parallel train at once, the rest wait in order."""
 
     def __init__(self, max_parallel: int | None = None, device: torch.device | None = None,
-                 recorder: RunRecorder | None = None):
+                 listeners: Iterable[JobListener] = (), store: RunStore | None = None):
+        """listeners are told about every job; store is where fine-tuning finds saved runs (default: RunStore())."""
         self.max_parallel = max_parallel or settings.max_jobs() or 1
         self.device = device or pick_device()
+        self.listeners = tuple(listeners)
+        self.store = store
         self._slots = threading.Semaphore(self.max_parallel)
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._waiting: list[str] = []
-        self.recorder = recorder  # writes every job to the run store on disk
 
-    def submit(self, config: RunConfig, dataset: Dataset,
-               on_event: Callable[[Job, Event], None] | None = None, trainer: Callable = training_events,
-               record: bool = True) -> Job:
+    def submit(self, config: RunConfig, dataset: Dataset, listener: JobListener | None = None,
+               trainer: Callable = training_events, record: bool = True) -> Job:
         """Queue a training run and return its Job at once.
 
-        trainer has train()'s signature (core.lr_finder's range test does too); record=False keeps
-        the job out of the run store (a learning-rate test is not a run). ValueError when the queue is full.
+        listener (if any) hears about this job only. trainer has train()'s signature (core.lr_finder's
+        range test does too); record=False keeps the job from the runner's listeners, so out of the run
+        store (a learning-rate test is not a run). ValueError when the queue is full.
         """
         self._refuse_when_queue_full()
-        job = Job(config, dataset, on_event)
-        job.trainer, job.recorded = trainer, record
-        self._record("job_submitted", job)
+        listeners = (self.listeners if record else ()) + ((listener,) if listener is not None else ())
+        job = Job(config, dataset, listeners, trainer)
+        for each in job.listeners:
+            each.job_submitted(job)
         with self._lock:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
@@ -128,46 +198,12 @@ class JobRunner:
         with self._lock:
             return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
 
-    def _record(self, method: str, job: Job, *args) -> None:
-        """Tell the recorder; a disk problem becomes a warning, never a failed run."""
-        if self.recorder is None or not getattr(job, "recorded", True):
-            return
-        try:
-            getattr(self.recorder, method)(job, *args)
-        except Exception as error:
-            warnings.warn(f"Could not save run {job.id} to disk: {type(error).__name__}: {error}", stacklevel=2)
-
     def _run(self, job: Job) -> None:
-        try:
-            self._train_job(job)
-        finally:
-            self._record("job_ended", job)
-
-    def _train_job(self, job: Job) -> None:
         with self._slots:
             with self._lock:
                 self._waiting.remove(job.id)
-            if job._stop.is_set():
-                job.status = RunStatus.STOPPED
-                return
-            job.status = RunStatus.RUNNING
-            torch.set_num_threads(self._fair_threads())
-            try:
-                job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
-                if job.config.model.init_from_run:
-                    start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
-                final_status = RunStatus.FAILED
-                for event in job.trainer(job.model, job.dataset, job.config, self.device, job._stop):
-                    self._record("job_event", job, event)
-                    job._add(event)
-                    torch.set_num_threads(self._fair_threads())  # affects this worker thread only
-                    if hasattr(event, "status"):  # only a last event (Done, RateFound) has one
-                        final_status = RunStatus(event.status)
-                job.model.cpu()  # pages run it next to CPU tensors
-                job.status = final_status
-            except Exception as error:  # shown to the user; the app keeps running
-                job.error = f"{type(error).__name__}: {error}"
-                job.status = RunStatus.FAILED
+            # set_num_threads affects this worker thread only: re-balanced as other jobs start and end.
+            job.run(self.device, self.store, rebalance=lambda: torch.set_num_threads(self._fair_threads()))
 
     def _fair_threads(self) -> int:
         """CPU threads for one running job: more threads than cores slows everyone down."""
@@ -179,6 +215,3 @@ class JobRunner:
         finished = [job for job in self._jobs.values() if job.is_done]
         for job in sorted(finished, key=lambda j: j.created)[:max(0, len(finished) - KEEP_FINISHED_JOBS)]:
             del self._jobs[job.id]
-
-
-RUNNER = JobRunner(recorder=RunRecorder())

@@ -2,8 +2,8 @@
 
     python -m core.recipes simple_cnn --fast
 
-Image recipes are ordinary RunConfigs run through core.jobs.RUNNER (so they are recorded
-like any run); the tiny binary MLP has its own loop. The last result of each recipe,
+Image recipes are ordinary RunConfigs run through a job runner (the app's, or one recording to
+the run store from the command line); the tiny binary MLP has its own loop. The last result of each recipe,
 full and fast, is kept in runs_dir()/_recipes/NAME.json.
 """
 from __future__ import annotations
@@ -25,8 +25,10 @@ from torch import nn
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import Dataset, DatasetUnavailable, load_dataset
 from core.device import describe_device
-from core.jobs import RUNNER, Job, JobRunner
+from core.history import RunHistory
+from core.jobs import Job, JobListener, Runner
 from core.paths import runs_dir
+from core.runtime import make_runner
 from core.status import RunStatus
 from core.train import Done, Event
 
@@ -188,9 +190,11 @@ def _summary(name: str, fast: bool, measured: float, seconds: float, device: str
             "device": device, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), **details}
 
 
-def summarize_job(name: str, fast: bool, job: Job) -> dict | None:
-    """The result summary of a finished (or diverged) recipe job; None while it runs or if stopped."""
-    history = job.history()
+def summarize_job(name: str, fast: bool, job: Job, history: RunHistory | None = None) -> dict | None:
+    """The result summary of a finished (or diverged) recipe job; None while it runs or if stopped.
+
+    history: the job's history if not job.history() (a listener hears Done before the job lists it)."""
+    history = history or job.history()
     started, done = history.started, history.done
     if started is None or done is None or done.status == RunStatus.STOPPED:
         return None
@@ -199,14 +203,24 @@ def summarize_job(name: str, fast: bool, job: Job) -> dict | None:
                     test_images=started.test_size, data_source=job.dataset.source, job_id=job.id)
 
 
-def start_recipe(name: str, fast: bool, dataset: Dataset, runner: JobRunner | None = None) -> Job:
-    """Queue an image recipe; its summary is saved by the worker when it ends."""
-    def record(job: Job, event: Event) -> None:
+class _SaveResult(JobListener):
+    """Saves the recipe's summary when its run reports Done (on the worker thread)."""
+
+    def __init__(self, name: str, fast: bool):
+        self.name, self.fast = name, fast
+
+    def job_event(self, job: Job, event: Event) -> None:
         if isinstance(event, Done):
-            summary = summarize_job(name, fast, job)
+            history = job.history()
+            history.add(event)
+            summary = summarize_job(self.name, self.fast, job, history)
             if summary is not None:
-                save_result(name, summary)
-    return (runner or RUNNER).submit(recipe_config(name, fast), dataset, on_event=record)
+                save_result(self.name, summary)
+
+
+def start_recipe(name: str, fast: bool, dataset: Dataset, runner: Runner) -> Job:
+    """Queue an image recipe on runner; its summary is saved by the worker when it ends."""
+    return runner.submit(recipe_config(name, fast), dataset, listener=_SaveResult(name, fast))
 
 
 def run_tiny_recipe(fast: bool = False, seed: int = 0) -> dict:
@@ -224,7 +238,7 @@ def run_recipe(name: str, fast: bool = False, dataset: Dataset | None = None) ->
     if get_recipe(name).config is None:
         return run_tiny_recipe(fast)
     dataset = dataset or load_dataset(recipe_config(name, fast).data.dataset)
-    job = start_recipe(name, fast, dataset)
+    job = start_recipe(name, fast, dataset, make_runner(max_parallel=1))
     job.wait()
     summary = summarize_job(name, fast, job)
     if summary is None:

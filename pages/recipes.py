@@ -4,8 +4,9 @@ from datetime import datetime
 import streamlit as st
 
 from core.choices import DATASETS, OPTIMIZERS
-from core.jobs import RUNNER, Job
+from core.jobs import Job
 from core.recipes import PUBLISHED_FIGURES, RECIPES, Recipe, load_results, recipe_config, run_tiny_recipe, start_recipe
+from core.runtime import get_runner
 from core.status import RunStatus
 from ui.state import cached_dataset, leave_legacy_page_mode, why_visitor_must_wait
 
@@ -15,7 +16,7 @@ leave_legacy_page_mode()
 def recipe_job(name: str) -> tuple[Job | None, bool]:
     """This session's latest run of recipe `name` and whether it is the fast version."""
     job_id, fast = st.session_state.get("recipe_jobs", {}).get(name, (None, False))
-    return (RUNNER.get(job_id) if job_id else None), fast
+    return (get_runner().get(job_id) if job_id else None), fast
 
 
 def start(recipe: Recipe, fast: bool) -> None:
@@ -33,7 +34,7 @@ def start(recipe: Recipe, fast: bool) -> None:
     refusal = why_visitor_must_wait()
     if refusal is None:
         try:
-            job = start_recipe(recipe.name, fast, dataset)
+            job = start_recipe(recipe.name, fast, dataset, get_runner())
         except ValueError as error:  # the queue is full
             refusal = str(error)
     if refusal:
@@ -92,7 +93,7 @@ def live_progress(name: str) -> None:
     job, fast = recipe_job(name)
     if job is None or job.is_done:
         st.rerun()
-    position = RUNNER.queue_position(job)
+    position = get_runner().queue_position(job)
     last = job.history().latest_step
     version = "fast version" if fast else "full version"
     if position:

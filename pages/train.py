@@ -4,7 +4,7 @@ import streamlit as st
 from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES, Registry
 from core.config import CUSTOM_PREFIX, DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.history import RunHistory
-from core.jobs import RUNNER
+from core.runtime import get_runner
 from core.status import RunStatus
 from ui.charts import training_curves
 from ui.my_images import my_images_section, network_choices
@@ -128,7 +128,7 @@ def start_training(config: RunConfig) -> None:
         st.error(problem)
         return
     try:
-        remember_job(RUNNER.submit(config, dataset))
+        remember_job(get_runner().submit(config, dataset))
     except ValueError as error:  # the queue is full
         st.error(str(error))
         return
@@ -147,8 +147,9 @@ def live_view() -> None:
         st.session_state.shown_done = job.id
         st.rerun()  # a full rerun stops the polling and re-enables Train
     if job.status == RunStatus.QUEUED:
-        st.info(f"Waiting for a free slot: position {RUNNER.queue_position(job)} in the queue. "
-                f"Up to {RUNNER.max_parallel} runs train at once so that each stays fast.")
+        runner = get_runner()
+        st.info(f"Waiting for a free slot: position {runner.queue_position(job)} in the queue. "
+                f"Up to {runner.max_parallel} runs train at once so that each stays fast.")
     latest = history.latest_step
     if job.status == RunStatus.RUNNING:
         if latest is None and history.extracting is not None:

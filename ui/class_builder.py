@@ -7,8 +7,8 @@ import numpy as np
 import streamlit as st
 
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
-from core.jobs import RUNNER
 from core.picture_set import MAX_FILE_BYTES, PictureSet, resized
+from core.runtime import get_runner
 
 SHOWN_PER_CLASS = 12  # thumbnails per class; the count says how many more there are
 
@@ -128,7 +128,7 @@ def _register(dataset: Dataset) -> None:
     previous = st.session_state.get("class_builder_dataset")
     if previous and previous != dataset.info.name:
         used = {job.dataset.info.name for job_id in st.session_state.get("job_ids", [])
-                if (job := RUNNER.get(job_id)) is not None}
+                if (job := get_runner().get(job_id)) is not None}
         if previous not in used:
             CUSTOM_DATASETS.pop(previous, None)
     register_custom(dataset)

@@ -8,8 +8,8 @@ import streamlit as st
 from core import settings
 from core.bundle import LoadedModel, load_bundle
 from core.data import PROJECT_ROOT
-from core.jobs import RUNNER
 from core.runs import RunStore, RunSummary
+from core.runtime import get_runner
 from core.status import RunStatus
 
 DEMO_MODEL = PROJECT_ROOT / "assets" / "demo_model"
@@ -26,7 +26,7 @@ def session_models() -> dict[str, LoadedModel]:
     """Models trained in this browser session by job id, newest first (finished, stopped or diverged)."""
     models = {}
     for job_id in reversed(st.session_state.get("job_ids", [])):
-        job = RUNNER.get(job_id)
+        job = get_runner().get(job_id)
         if job is None or job.model is None or not job.status.trained_a_model:
             continue
         done = job.history().done
@@ -74,7 +74,7 @@ def available_models() -> dict[str, LoadedModel]:
     models = {f"job:{job_id}": model for job_id, model in session_models().items()}
     if (DEMO_MODEL / "model.safetensors").is_file():
         models["demo"] = _demo_model(str(DEMO_MODEL))
-    in_memory = {job_id for job_id in st.session_state.get("job_ids", []) if RUNNER.get(job_id) is not None}
+    in_memory = {job_id for job_id in st.session_state.get("job_ids", []) if get_runner().get(job_id) is not None}
     models.update({f"run:{model.metrics['run_id']}": model for model in saved_models(in_memory)})
     return models
 

@@ -9,7 +9,8 @@ import streamlit as st
 from core import settings
 from core.config import CUSTOM_PREFIX
 from core.data import Dataset, DatasetUnavailable, load_dataset
-from core.jobs import RUNNER, Job
+from core.jobs import Job
+from core.runtime import get_runner
 
 
 @st.cache_resource(show_spinner="Loading images into memory…")
@@ -54,7 +55,7 @@ def remember_job(job: Job) -> None:
 def why_visitor_must_wait() -> str | None:
     """A sentence when this session already has as many runs training or waiting as one visitor may."""
     limit = settings.integer("PLAYGROUND_RUNS_PER_VISITOR")
-    live = [job for job in map(RUNNER.get, set(st.session_state.get("job_ids", []))) if job and not job.is_done]
+    live = [job for job in map(get_runner().get, set(st.session_state.get("job_ids", []))) if job and not job.is_done]
     if not limit or len(live) < limit:
         return None
     runs = "one run" if limit == 1 else f"{limit} runs"
@@ -65,7 +66,7 @@ def why_visitor_must_wait() -> str | None:
 def current_job() -> Job | None:
     """This session's current run, found again after a refresh through the URL."""
     job_id = st.session_state.get("job_id") or st.query_params.get("run")
-    job = RUNNER.get(job_id) if job_id else None
+    job = get_runner().get(job_id) if job_id else None
     if job is not None and st.session_state.get("job_id") != job.id:
         st.session_state.job_id = job.id
         st.session_state.setdefault("job_ids", []).append(job.id)

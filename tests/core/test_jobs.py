@@ -1,9 +1,13 @@
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import torch
 
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.jobs import JobRunner
+from core.jobs import JobListener, JobRunner
+from core.status import RunStatus
 from core.train import Done, StepEnd
 
 CPU = torch.device("cpu")
@@ -53,3 +57,48 @@ def test_a_failing_job_reports_its_error(mnist):
                         mnist.test_x[:10, :, :6, :6], mnist.test_y[:10], "tiny")  # too small for 3 convs
     job = runner.submit(broken, small)
     assert job.wait(timeout=30) and job.status == "failed" and job.error
+
+
+class Log(JobListener):
+    def __init__(self):
+        self.calls = []
+
+    def job_submitted(self, job):
+        self.calls.append(("submitted", job.id, job.status))
+
+    def job_event(self, job, event):
+        self.calls.append(("event", job.id, type(event).__name__))
+
+    def job_ended(self, job):
+        self.calls.append(("ended", job.id, job.status))
+
+
+def test_listeners_hear_every_job_in_order_and_a_jobs_own_listener_only_its_job(mnist):
+    everyone, mine = Log(), Log()
+    runner = JobRunner(max_parallel=1, device=CPU, listeners=[everyone])
+    first = runner.submit(config(subset=500), mnist, listener=mine)
+    second = runner.submit(config(subset=500), mnist)
+    assert first.wait(timeout=120) and second.wait(timeout=120)
+    assert {call[1] for call in mine.calls} == {first.id}
+    for job in (first, second):
+        calls = [call for call in everyone.calls if call[1] == job.id]
+        assert calls[0] == ("submitted", job.id, RunStatus.QUEUED)
+        assert [call[2] for call in calls[1:-1]] == [type(event).__name__ for event in job.events()]
+        assert calls[-1] == ("ended", job.id, RunStatus.FINISHED)
+    assert [call for call in everyone.calls if call[1] == first.id] == mine.calls
+
+
+def test_a_bug_in_a_listener_fails_the_run_with_its_message(mnist):
+    class Broken(JobListener):
+        def job_event(self, job, event):
+            raise KeyError("listener bug")
+
+    job = JobRunner(max_parallel=1, device=CPU).submit(config(subset=500), mnist, listener=Broken())
+    assert job.wait(timeout=60) and job.status == RunStatus.FAILED and "listener bug" in job.error
+
+
+def test_importing_core_makes_no_runner():
+    code = ("import core.jobs, core.recipes, core.cli, core.runtime, threading; "
+            "assert core.runtime._shared is None and threading.active_count() == 1; "
+            "assert core.runtime.get_runner() is core.runtime.get_runner()")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])

@@ -4,7 +4,6 @@ import threading
 import pytest
 
 from core.config import DataConfig, RunConfig, TrainConfig
-from core.jobs import JobRunner
 from core.lr_finder import END_RATE, START_RATE, RateFound, RateStep, find_learning_rate, rate_at, summarise
 from core.models import build_model
 
@@ -45,11 +44,11 @@ def test_stop_ends_the_test_at_once(mnist):
 
 
 def test_runs_through_the_job_runner_without_being_recorded(mnist, tmp_path):
-    from core.run_recorder import RunRecorder
     from core.runs import RunStore
+    from core.runtime import make_runner
 
     store = RunStore(tmp_path)
-    runner = JobRunner(max_parallel=1, recorder=RunRecorder(store))
+    runner = make_runner(max_parallel=1, store=store)
     job = runner.submit(CONFIG, mnist, trainer=lambda *a: find_learning_rate(*a, steps=40), record=False)
     assert job.wait(timeout=120)
     assert job.status == "finished" and isinstance(job.events()[-1], RateFound)

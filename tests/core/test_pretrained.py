@@ -101,13 +101,12 @@ def test_pretrained_run_reports_reading_then_trains_and_refuses_builtin_datasets
 
 
 def test_a_pretrained_run_is_recorded_and_summarised(tmp_path):
-    from core.jobs import JobRunner
-    from core.run_recorder import RunRecorder
     from core.runs import RunStore
+    from core.runtime import make_runner
 
     dataset = build_dataset(colour_pictures(per_class=6))
     store = RunStore(tmp_path)
-    runner = JobRunner(max_parallel=1, device=torch.device("cpu"), recorder=RunRecorder(store))
+    runner = make_runner(max_parallel=1, device=torch.device("cpu"), store=store)
     job = runner.submit(config_for(dataset, "efficientnet_lite0", 3), dataset)
     assert job.wait(120) and job.status == "finished"
     history = job.history()

@@ -19,9 +19,8 @@ from core.bundle_file import pack_bundle, unpack_bundle
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import Dataset, dataset_info
 from core.finetune import check_fine_tune
-from core.jobs import JobRunner
-from core.run_recorder import RunRecorder
 from core.runs import RunStore
+from core.runtime import make_runner
 from core.train import Done, EpochEnd
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -38,7 +37,7 @@ def run_python(code: str, root: Path) -> subprocess.CompletedProcess:
 def trained(tmp_path_factory, mnist):
     """A tiny finished run recorded by a runner, as the app records every run."""
     root = tmp_path_factory.mktemp("runs")
-    runner = JobRunner(max_parallel=1, recorder=RunRecorder(RunStore(root)))
+    runner = make_runner(max_parallel=1, store=RunStore(root))
     job = runner.submit(TINY, mnist)
     assert job.wait(timeout=300) and job.status == "finished", job.error
     return root, job
@@ -46,7 +45,7 @@ def trained(tmp_path_factory, mnist):
 
 def test_a_run_is_on_disk_while_it_trains(tmp_path, mnist):
     store = RunStore(tmp_path)
-    runner = JobRunner(max_parallel=1, recorder=RunRecorder(store))
+    runner = make_runner(max_parallel=1, store=store)
     config = RunConfig(DataConfig("mnist", train_subset=2000), ModelConfig("fast_cnn"),
                        TrainConfig(epochs=40, batch_size=128))
     job = runner.submit(config, mnist)
@@ -93,10 +92,10 @@ def test_a_run_whose_process_died_shows_as_interrupted_with_usable_weights(tmp_p
         import os, time
         from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
         from core.data import load_dataset
-        from core.jobs import RUNNER
+        from core.runtime import get_runner
         config = RunConfig(DataConfig("mnist", train_subset=2000), ModelConfig("fast_cnn"),
                            TrainConfig(epochs=100, batch_size=128))
-        job = RUNNER.submit(config, load_dataset("mnist"))
+        job = get_runner().submit(config, load_dataset("mnist"))
         while not any(type(e).__name__ == "EpochEnd" for e in job.events()):
             time.sleep(0.05)
         print(job.id, flush=True)
@@ -169,7 +168,7 @@ def test_rename_and_delete(tmp_path):
 def test_a_disk_error_never_breaks_training(tmp_path, mnist):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the runs folder should be")
-    runner = JobRunner(max_parallel=1, recorder=RunRecorder(RunStore(blocked)))
+    runner = make_runner(max_parallel=1, store=RunStore(blocked))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         job = runner.submit(TINY, mnist)
@@ -232,7 +231,7 @@ def test_fine_tuning_keeps_frozen_convolutions_and_sizes_a_new_head(trained, mni
                      mnist.test_x[:500], mnist.test_y[:500] % 3, "test")
     config = RunConfig(data, ModelConfig("fast_cnn", init_from_run=job.id, freeze_convolutions=True),
                        TrainConfig(epochs=1, batch_size=128))
-    runner = JobRunner(max_parallel=1, recorder=RunRecorder(store))
+    runner = make_runner(max_parallel=1, store=store)
     tuned = runner.submit(config, thirds)
     assert tuned.wait(timeout=300) and tuned.status == "finished", tuned.error
     source = job.model.state_dict()

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import REGISTRY, Dataset
-from core.jobs import RUNNER
+from core.runtime import get_runner
 from tests import drawings
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -120,7 +120,7 @@ def colour_job() -> str:
     images, labels = torch.randint(0, 256, (64, 3, 32, 32), dtype=torch.uint8), torch.arange(64) % 10
     dataset = Dataset(info, images, labels, images[:10], labels[:10], source="test")
     config = RunConfig(DataConfig("cifar10"), ModelConfig(preset="tiny_cifar"), TrainConfig(batch_size=32, epochs=1))
-    job = RUNNER.submit(config, dataset)
+    job = get_runner().submit(config, dataset)
     assert job.wait(timeout=120) and job.status == "finished", job.error
     return job.id
 

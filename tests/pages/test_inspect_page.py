@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import DatasetUnavailable, load_dataset
-from core.jobs import RUNNER
+from core.runtime import get_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE, APP = str(ROOT / "pages" / "inspect.py"), str(ROOT / "app.py")
@@ -18,7 +18,7 @@ VIEWS = ["Architecture", "Filters", "Feature maps", "Pooling", "Convolution", "S
 def train_quickly(preset: str, learning_rate: float, dataset: str = "mnist") -> str:
     config = RunConfig(DataConfig(dataset, train_subset=2000), ModelConfig(preset=preset),
                        TrainConfig(optimizer="adam", learning_rate=learning_rate, batch_size=128, epochs=1))
-    job = RUNNER.submit(config, load_dataset(dataset, download=False))
+    job = get_runner().submit(config, load_dataset(dataset, download=False))
     assert job.wait(timeout=300) and job.status == "finished", job.error
     return job.id
 

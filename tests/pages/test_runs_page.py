@@ -8,9 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.bundle_file import pack_bundle
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.jobs import JobRunner
-from core.run_recorder import RunRecorder
 from core.runs import RunStore, write_json
+from core.runtime import make_runner
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -24,7 +23,7 @@ def quick(optimizer: str, learning_rate: float) -> RunConfig:
 def two_runs(tmp_path_factory, mnist):
     """An Adam run and an SGD run, recorded as the app records every run."""
     root = tmp_path_factory.mktemp("runs")
-    runner = JobRunner(max_parallel=1, recorder=RunRecorder(RunStore(root)))
+    runner = make_runner(max_parallel=1, store=RunStore(root))
     jobs = [runner.submit(quick("adam", 0.003), mnist), runner.submit(quick("sgd", 0.05), mnist)]
     for job in jobs:
         assert job.wait(timeout=300) and job.status == "finished", job.error
