@@ -10,6 +10,7 @@ from ui.inspect_figures import bars, picture
 from ui.model_picker import choose_model
 from ui.page_files import page_file
 from ui.state import leave_legacy_page_mode
+from ui.try_it import camera_photo
 
 leave_legacy_page_mode()
 
@@ -95,8 +96,11 @@ def upload_panel(loaded) -> None:
     upload = upload_column.file_uploader(
         "A picture (PNG or JPEG)", type=["png", "jpg", "jpeg"], key="draw_upload",
         max_upload_size=MAX_UPLOAD_BYTES // 2**20, help=f"{how} Up to {MAX_UPLOAD_BYTES // 2**20} MB.")
+    if not info.is_digits:
+        with upload_column:
+            upload = camera_photo("draw") or upload
     if upload is None:
-        answer.info(f"**Upload a picture** for the model to read. {how}", icon=":material/upload:")
+        answer.info(f"**Upload a picture** (or take a photo) for the model to read. {how}", icon=":material/upload:")
         return
     with upload_column:
         picture_pixels = read_upload(upload.getvalue(), info)

@@ -3,11 +3,21 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core.inspect import (class_probabilities, conv_layer_names, feature_maps, filters, first_layer_weights,
-                          hidden_activations, layer_table, saliency, strongest_channels)
+from core.inspect import (
+    class_probabilities,
+    conv_layer_names,
+    feature_maps,
+    filters,
+    first_layer_weights,
+    hidden_activations,
+    layer_table,
+    saliency,
+    strongest_channels,
+)
 from core.models import count_parameters
 from ui import inspect_explain
 from ui.inspect_figures import bars, colour_filters, filter_matrix, heat_map, map_grid, neuron_grid, picture
+from ui.inspect_pretrained import VIEWS_THAT_APPLY, is_pretrained, pretrained_view
 from ui.model_picker import choose_model
 from ui.page_files import page_file
 from ui.state import cached_dataset, leave_legacy_page_mode
@@ -147,6 +157,9 @@ def saliency_view(loaded, x, pixels) -> None:
 
 
 def show_view(view: str, loaded, dataset, image) -> None:
+    if is_pretrained(loaded) and view not in VIEWS_THAT_APPLY:
+        pretrained_view(view, loaded)
+        return
     if view == "Architecture":
         architecture_view(loaded)
         return

@@ -17,13 +17,16 @@ def new_picture(key: str):
                               max_upload_size=MAX_UPLOAD_BYTES // 2**20,
                               help=f"Any picture; it is resized to the size the model reads. Up to "
                                    f"{MAX_UPLOAD_BYTES // 2**20} MB.")
+    return camera_photo(key) or upload
+
+
+def camera_photo(key: str):
+    """A camera photo once the camera is switched on (only then does the browser ask for access)."""
     if st.toggle("Use the camera", key=f"{key}_camera_on",
                  help="Take a photo for the model to answer. If the browser blocks the camera, or there is none, "
                       "upload a picture instead."):
-        photo = st.camera_input("Photo", key=f"{key}_camera")
-        if photo is not None:
-            return photo
-    return upload
+        return st.camera_input("Photo", key=f"{key}_camera")
+    return None
 
 
 def answer(loaded_model, info, data: bytes, key: str) -> None:

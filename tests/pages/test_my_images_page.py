@@ -85,6 +85,12 @@ def test_build_two_classes_from_files_train_the_pretrained_network_and_try_a_pic
     assert not at.exception and not at.error
     answers = [h.proto.body for h in at.get("html") if "draw-answer" in h.proto.body]
     assert answers and any(name in answers[0] for name in ("circles", "squares"))
+    # Inspect: saliency works on the pretrained network; the layer-by-layer views say why they do not apply.
+    for view in ("Saliency", "Architecture"):
+        at.session_state["inspect_view"] = view
+        at.switch_page("pages/inspect.py").run()
+        assert not at.exception and not at.error
+    assert any("EfficientNet-Lite0" in i.value for i in at.info)
 
 
 def test_class_names_must_differ_and_a_damaged_file_is_skipped_with_a_reason():
