@@ -30,11 +30,10 @@ from core.data import DATA_DIR_VARIABLE, Dataset, DatasetInfo
 from core.feature_training import training_events
 from core.features import FEATURE_CACHE
 from core.image_folder import build_dataset
-from core.jobs import JobRunner
 from core.models import build_model
 from core.pretrained import imagenet_network
-from core.run_recorder import RunRecorder
 from core.runs import RunStore
+from core.runtime import make_runner
 from core.status import RunStatus
 
 SAMPLE = Path("cifar10-jpeg") / "cifar10_jpeg_sample.npz"
@@ -123,7 +122,7 @@ def as_user_pictures(sample: dict, size: int) -> Dataset:
 
 def seconds_to_result(sample: dict, size: int, root: Path) -> None:
     dataset = as_user_pictures(sample, size)
-    runner = JobRunner(max_parallel=1, device=torch.device("cpu"), recorder=RunRecorder(RunStore(root)))
+    runner = make_runner(max_parallel=1, device=torch.device("cpu"), store=RunStore(root))
     FEATURE_CACHE.clear()
     for attempt in ("empty cache", "cache filled by the run before"):
         start = time.perf_counter()
