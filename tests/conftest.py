@@ -18,3 +18,15 @@ def mnist():
     from core.data import load_dataset
 
     return load_dataset("mnist")
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A local Ray (2 CPUs, token auth, no dashboard), started once for the whole test session."""
+    from core.ray_runner import connect
+
+    import ray
+
+    connect("local", num_cpus=2)
+    yield ray
+    ray.shutdown()

@@ -1,0 +1,287 @@
+"""Train runs on a Ray cluster: each run is a Ray actor; the app polls it and stays the only writer of runs.
+
+Set PLAYGROUND_RAY_ADDRESS to `local` (a Ray started inside this machine), `auto` (the cluster this
+machine belongs to) or `ray://HOST:10001` (a cluster's client port). A job here behaves like one of
+the thread runner's: the same events, status, stop and model, so pages need not know where it trains.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import weakref
+
+import torch
+
+from core.config import RunConfig
+from core.data import PROJECT_ROOT, Dataset
+from core.finetune import start_from_saved_run
+from core.jobs import Job
+from core.models import build_model
+from core.ray_worker import Trainer, dataset_to_payload, load_model_bytes, model_to_bytes
+from core.run_recorder import RunRecorder
+from core.runs import event_from_dict
+from core.train import Done
+
+os.environ.setdefault("RAY_AUTH_MODE", "token")  # read when ray is imported: every connection carries the token
+import ray  # noqa: E402
+from ray.exceptions import ActorUnavailableError, RayActorError  # noqa: E402
+
+MACHINE_LOST = "the machine training this run went away; its last saved weights are kept."
+POLL_SECONDS = 0.2  # how often the app asks a running actor for new events
+GPU_WAIT_SECONDS = 20.0  # a run asking for a GPU that no machine has fails after this long
+KEEP_DATASETS = 4  # datasets kept in the object store (the oldest is released first)
+LOCAL_OBJECT_STORE_MB = 512
+
+
+def connect(address: str, num_cpus: int | None = None) -> None:
+    """Start (`local`) or join a Ray cluster with token authentication; ConnectionError if it fails."""
+    if address.startswith("ray://"):
+        check_reachable(address)
+    if ray.is_initialized():
+        return
+    try:
+        if address == "local":
+            ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
+                     object_store_memory=LOCAL_OBJECT_STORE_MB * 1024 * 1024,
+                     runtime_env={"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}})
+        else:  # the workers get this app's core package, uploaded by Ray
+            ray.init(address=address, runtime_env={"py_modules": [str(PROJECT_ROOT / "core")]})
+    except Exception as error:
+        ray.shutdown()
+        raise ConnectionError(f"{type(error).__name__}: {error}") from error
+
+
+def check_reachable(address: str, timeout: float = 3.0) -> None:
+    """ConnectionError at once when nothing answers at a ray://HOST:PORT address (Ray's client waits 30 s)."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        socket.create_connection((host, int(port or 10001)), timeout=timeout).close()
+    except (OSError, ValueError) as error:
+        raise ConnectionError(f"nothing answers at {host}:{port} ({error})") from error
+
+
+class RemoteJob(Job):
+    """A job whose training happens in a Ray actor; stop() reaches the actor within a poll."""
+
+    actor = None
+    note: str | None = None  # why it still waits, when there is more to say than its queue position
+    node: str | None = None  # the Ray node it trains on
+
+    def stop(self) -> None:
+        super().stop()
+        if self.actor is not None:
+            self.actor.stop.remote()
+
+
+class RayRunner:
+    """Runs each job in its own Ray actor; Ray's scheduler queues what the cluster cannot start yet."""
+
+    name = "Ray"
+
+    def __init__(self, address: str = "local", recorder: RunRecorder | None = None,
+                 cpus_per_job: float | None = None, gpus_per_job: float | None = None, num_cpus: int | None = None):
+        connect(address, num_cpus)
+        self.address = address
+        self.recorder = recorder
+        self._lock = threading.Lock()
+        self._jobs: dict[str, RemoteJob] = {}
+        self._waiting: list[str] = []
+        self._datasets: dict[int, tuple[weakref.ref, ray.ObjectRef]] = {}
+        self._resources, self._resources_time = {}, 0.0
+        total = ray.cluster_resources()
+        default_gpus = 1.0 if total.get("GPU", 0) >= 1 else 0.0
+        self.gpus_per_job = gpus_per_job if gpus_per_job is not None else \
+            float(os.environ.get("PLAYGROUND_RAY_GPUS_PER_JOB", default_gpus))
+        self.cpus_per_job = cpus_per_job or float(os.environ.get("PLAYGROUND_RAY_CPUS_PER_JOB", 1))
+        self.device = torch.device("cuda" if self.gpus_per_job else "cpu")
+        self._spare = None
+        self._refill_spare()  # an actor that has imported torch already: the first run starts at once
+
+    # The runner interface (the same as the thread runner's)
+    def submit(self, config: RunConfig, dataset: Dataset, on_event=None) -> RemoteJob:
+        """Queue a training run on the cluster and return its Job at once."""
+        job = RemoteJob(config, dataset, on_event)
+        self._record("job_submitted", job)
+        with self._lock:
+            self._jobs[job.id] = job
+            self._waiting.append(job.id)
+        threading.Thread(target=self._follow, args=(job,), name=f"ray-{job.id}", daemon=True).start()
+        return job
+
+    def get(self, job_id: str) -> RemoteJob | None:
+        """The job with this id, if this process still holds it."""
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def queue_position(self, job: Job) -> int:
+        """1 for the next job to start, 2 after it...; 0 when not waiting."""
+        with self._lock:
+            return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
+
+    @property
+    def max_parallel(self) -> int:
+        """How many runs the cluster can train at once now."""
+        total = self.resources()[1]
+        if self.gpus_per_job:
+            return max(1, int(total.get("GPU", 0) // self.gpus_per_job))
+        return max(1, int(total.get("CPU", 1) // self.cpus_per_job))
+
+    def describe(self) -> str:
+        """One line for the sidebar: where runs train, what is free, how many wait."""
+        free, total = self.resources()[:2]
+        spare = self.cpus_per_job if self._spare is not None else 0  # the spare actor is ready for the next run
+        free_cpus = min(total.get("CPU", 0), free.get("CPU", 0) + spare)
+        with self._lock:
+            waiting = len(self._waiting)
+        return (f"Training on a **Ray cluster** ({self.address}): {free_cpus:g} of {total.get('CPU', 0):g} CPUs "
+                f"and {free.get('GPU', 0):g} of {total.get('GPU', 0):g} GPUs free; "
+                f"{waiting} run{'s' if waiting != 1 else ''} waiting.")
+
+    def resources(self) -> tuple[dict, dict, list]:
+        """(free, total, nodes) of the cluster, refreshed at most every 2 s."""
+        with self._lock:
+            if time.monotonic() - self._resources_time > 2.0:
+                self._resources = (ray.available_resources(), ray.cluster_resources(),
+                                   [node for node in ray.nodes() if node.get("Alive")])
+                self._resources_time = time.monotonic()
+            return self._resources
+
+    def shutdown(self) -> None:
+        """Stop every run and release the spare actor (the cluster itself stays up unless it is ours)."""
+        for job in list(self._jobs.values()):
+            job.stop()
+        if self._spare is not None:
+            ray.kill(self._spare)
+            self._spare = None
+
+    # Following one job
+    def _follow(self, job: RemoteJob) -> None:
+        try:
+            self._train_remotely(job)
+        except (RayActorError, ActorUnavailableError, ConnectionError):
+            job.error, job.status = MACHINE_LOST[0].upper() + MACHINE_LOST[1:], "failed"
+        except Exception as error:  # shown to the user; the app keeps running
+            job.error, job.status = f"{type(error).__name__}: {error}", "failed"
+        finally:
+            with self._lock:
+                if job.id in self._waiting:
+                    self._waiting.remove(job.id)
+            if job.actor is not None:
+                ray.kill(job.actor, no_restart=True)
+            self._record("job_ended", job)
+            self._refill_spare()
+
+    def _train_remotely(self, job: RemoteJob) -> None:
+        job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
+        initial = None
+        if job.config.model.init_from_run:  # the app holds the run store: it prepares the starting weights
+            start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
+            initial = model_to_bytes(job.model)
+        dataset = self._dataset_ref(job.dataset)
+        job.actor = self._take_actor()
+        if job._stop.is_set():
+            job.actor.stop.remote()
+        job.actor.train.remote(job.config.to_dict(), dataset, initial)
+        cursor, final_status, queued_since = 0, "failed", time.monotonic()
+        pending = job.actor.poll.remote(0)
+        while True:
+            ready, _ = ray.wait([pending], timeout=POLL_SECONDS)
+            if not ready:
+                if job.status == "queued" and job._stop.is_set():
+                    job.status = "stopped"
+                    return
+                if job.status == "queued":
+                    self._check_gpu(job, queued_since)
+                continue
+            reply = ray.get(pending)
+            if job.status == "queued":
+                self._started(job, reply["node"])
+            for event_dict, weights in reply["items"]:
+                event = event_from_dict(event_dict)
+                if weights is not None:
+                    load_model_bytes(job.model, weights)  # so the recorder saves what the actor has
+                self._record("job_event", job, event)
+                job._add(event)
+                if isinstance(event, Done):
+                    final_status = event.status
+            cursor += len(reply["items"])
+            if reply["error"]:
+                raise RuntimeError(reply["error"])
+            if reply["finished"]:
+                break
+            time.sleep(POLL_SECONDS)
+            pending = job.actor.poll.remote(cursor, self._fair_threads(job))
+        job.model.cpu().eval()
+        job.status = final_status
+
+    def _started(self, job: RemoteJob, node: str) -> None:
+        with self._lock:
+            if job.id in self._waiting:
+                self._waiting.remove(job.id)
+        job.node, job.note, job.status = node, None, "running"
+
+    def _check_gpu(self, job: RemoteJob, queued_since: float) -> None:
+        """A run that asks for more GPUs than any machine has would wait forever: say so, then give up."""
+        if not self.gpus_per_job:
+            return
+        nodes = self.resources()[2]
+        if any(node["Resources"].get("GPU", 0) >= self.gpus_per_job for node in nodes):
+            return
+        job.note = (f"This run asks for {self.gpus_per_job:g} GPU, but no machine in the Ray cluster has one. "
+                    "Add a GPU machine, or set PLAYGROUND_RAY_GPUS_PER_JOB=0 to train on CPUs.")
+        if time.monotonic() - queued_since > GPU_WAIT_SECONDS:
+            raise ValueError(job.note)
+
+    def _fair_threads(self, job: RemoteJob) -> int:
+        """CPU threads for a running job: its node's cores shared among this app's runs there."""
+        node = next((n for n in self.resources()[2] if n["NodeID"] == job.node), None)
+        cores = int(node["Resources"].get("CPU", 1)) if node else 1
+        with self._lock:
+            here = sum(other.node == job.node and other.status == "running" for other in self._jobs.values())
+        return max(1, int(self.cpus_per_job), cores // max(1, here))
+
+    # Actors and data
+    def _new_actor(self):
+        return ray.remote(Trainer).options(num_cpus=self.cpus_per_job, num_gpus=self.gpus_per_job,
+                                           max_concurrency=4, max_restarts=0).remote()
+
+    def _take_actor(self):
+        with self._lock:
+            actor, self._spare = self._spare, None
+        return actor if actor is not None else self._new_actor()
+
+    def _refill_spare(self) -> None:
+        """Keep one idle actor ready while the cluster has room and no run waits."""
+        with self._lock:
+            if self._spare is not None or self._waiting:
+                return
+        self._resources_time = 0.0
+        free = self.resources()[0]
+        if free.get("CPU", 0) >= self.cpus_per_job and free.get("GPU", 0) >= self.gpus_per_job:
+            with self._lock:
+                if self._spare is None and not self._waiting:
+                    self._spare = self._new_actor()
+
+    def _dataset_ref(self, dataset: Dataset) -> ray.ObjectRef:
+        """The dataset in the object store, put there once and shared by every run that uses it."""
+        with self._lock:
+            known = self._datasets.get(id(dataset))
+            if known is not None and known[0]() is dataset:
+                return known[1]
+            reference = ray.put(dataset_to_payload(dataset))
+            self._datasets[id(dataset)] = (weakref.ref(dataset), reference)
+            while len(self._datasets) > KEEP_DATASETS:
+                del self._datasets[next(iter(self._datasets))]
+            return reference
+
+    def _record(self, method: str, job: Job, *args) -> None:
+        """Tell the recorder; a disk problem becomes a warning, never a failed run."""
+        if self.recorder is None:
+            return
+        try:
+            getattr(self.recorder, method)(job, *args)
+        except Exception as error:
+            import warnings
+            warnings.warn(f"Could not save run {job.id} to disk: {type(error).__name__}: {error}", stacklevel=2)

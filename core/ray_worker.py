@@ -1,0 +1,119 @@
+"""The Ray side of a remote run: a trainer actor that the app polls for events and weights.
+
+Only plain data crosses the wire: the settings as a dict, the dataset as numpy arrays (put into
+Ray's object store once by the app), events as dicts and weights as safetensors bytes. No model
+or user object is ever pickled. This module is imported on the Ray workers, so it must not
+import streamlit or anything the app alone has.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+
+import numpy as np
+import torch
+from safetensors.torch import load as load_weights
+from safetensors.torch import save as save_weights
+from torch import nn
+
+from core.config import RunConfig
+from core.data import Dataset, DatasetInfo
+from core.device import pick_device
+from core.finetune import FROZEN_LAYER_TYPES
+from core.models import build_model
+from core.runs import event_to_dict
+from core.train import Done, EpochEnd, StepEnd, train
+
+WEIGHTS_EVERY_SECONDS = 30.0  # during long epochs the app also gets the weights this often
+
+
+def dataset_to_payload(dataset: Dataset) -> dict:
+    """A dataset as plain arrays and strings, for ray.put (numpy arrays are shared, not copied)."""
+    info = dataset.info
+    return {"info": {"name": info.name, "title": info.title, "classes": list(info.classes),
+                     "input_shape": list(info.input_shape), "mean": list(info.mean), "std": list(info.std),
+                     "is_digits": info.is_digits},
+            "train_x": dataset.train_x.numpy(), "train_y": dataset.train_y.numpy(),
+            "test_x": dataset.test_x.numpy(), "test_y": dataset.test_y.numpy(), "source": dataset.source}
+
+
+def dataset_from_payload(payload: dict) -> Dataset:
+    """The Dataset that dataset_to_payload described; arrays stay in the object store."""
+    values = payload["info"]
+    info = DatasetInfo(values["name"], values["title"], tuple(values["classes"]), tuple(values["input_shape"]),
+                       tuple(values["mean"]), tuple(values["std"]), bool(values["is_digits"]))
+    with warnings.catch_warnings():  # the store's arrays are read-only; training only reads them
+        warnings.simplefilter("ignore", UserWarning)
+        tensors = [torch.from_numpy(np.asarray(payload[key])) for key in ("train_x", "train_y", "test_x", "test_y")]
+    return Dataset(info, *tensors, payload["source"])
+
+
+def model_to_bytes(model: nn.Module) -> bytes:
+    """The model's weights as a safetensors file in memory."""
+    return save_weights({name: tensor.detach().cpu().contiguous() for name, tensor in model.state_dict().items()})
+
+
+def load_model_bytes(model: nn.Module, data: bytes) -> None:
+    """Load safetensors bytes from model_to_bytes into model (names and shapes must match)."""
+    model.load_state_dict(load_weights(data))
+
+
+class Trainer:
+    """One run on a Ray worker. A threaded actor: train() runs in one thread, poll() and stop() in others."""
+
+    def __init__(self):
+        self._items: list[tuple[dict, bytes | None]] = []  # (event, weights sent with it)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads = 0
+        self._finished = False
+        self._error: str | None = None
+        import ray  # only on a Ray worker
+        self._node = ray.get_runtime_context().get_node_id()
+
+    def ready(self) -> bool:
+        """Answers once the actor is up (its process has imported torch)."""
+        return True
+
+    def train(self, config: dict, dataset: dict, initial_weights: bytes | None = None) -> None:
+        """Train the run described by config on dataset; events are collected for poll()."""
+        try:
+            self._train(RunConfig.from_dict(config), dataset_from_payload(dataset), initial_weights)
+        except Exception as error:  # reported to the app through poll(); the actor stays up
+            self._error = f"{type(error).__name__}: {error}"
+        finally:
+            self._finished = True
+
+    def _train(self, config: RunConfig, dataset: Dataset, initial_weights: bytes | None) -> None:
+        model = build_model(config.model, dataset.info.input_shape, len(dataset.info.classes))
+        if initial_weights is not None:  # fine-tuning: the app prepared the starting weights
+            load_model_bytes(model, initial_weights)
+            if config.model.freeze_convolutions:
+                for module in model.modules():
+                    if isinstance(module, FROZEN_LAYER_TYPES):
+                        module.requires_grad_(False)
+        if self._threads:
+            torch.set_num_threads(self._threads)
+        last_sent = time.monotonic()
+        for event in train(model, dataset, config, pick_device(), self._stop):
+            weights = None
+            periodic = isinstance(event, StepEnd) and time.monotonic() - last_sent > WEIGHTS_EVERY_SECONDS
+            if isinstance(event, (EpochEnd, Done)) or periodic:
+                weights, last_sent = model_to_bytes(model), time.monotonic()
+            with self._lock:
+                self._items.append((event_to_dict(event), weights))
+            if self._threads and self._threads != torch.get_num_threads():
+                torch.set_num_threads(self._threads)  # in this training thread, where it counts
+
+    def poll(self, cursor: int, threads: int = 0) -> dict:
+        """Events from number cursor on, whether training ended, and its error; sets the CPU threads to use."""
+        self._threads = threads
+        with self._lock:
+            items = self._items[cursor:]
+        return {"items": items, "finished": self._finished and cursor + len(items) == len(self._items),
+                "error": self._error, "node": self._node}
+
+    def stop(self) -> None:
+        """Ask the run to end; the trainer checks before every step."""
+        self._stop.set()

@@ -1,0 +1,95 @@
+"""The Ray runner: same events, accuracy and saved run as the thread runner; remote stop; faults."""
+import time
+
+import pytest
+
+from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.jobs import JobRunner
+from core.run_recorder import RunRecorder
+from core.runs import RunStore
+from core.train import Done, StepEnd, Stopped
+
+
+def config(epochs=1, subset=2000) -> RunConfig:
+    return RunConfig(DataConfig(train_subset=subset), ModelConfig(), TrainConfig(epochs=epochs, log_every=4))
+
+
+def wait_for(condition, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def runner(ray_cluster, tmp_path_factory):
+    from core.ray_runner import RayRunner
+
+    runner = RayRunner("local", recorder=RunRecorder(RunStore(tmp_path_factory.mktemp("ray-runs"))))
+    yield runner
+    runner.shutdown()
+
+
+def test_a_run_on_ray_matches_the_thread_runner(runner, mnist):
+    local = JobRunner(max_parallel=1).submit(config(), mnist)
+    remote = runner.submit(config(), mnist)
+    assert local.wait(timeout=300) and remote.wait(timeout=300)
+    assert remote.status == local.status == "finished", remote.error
+    assert [type(e) for e in remote.events()] == [type(e) for e in local.events()]
+    local_done, remote_done = local.events()[-1], remote.events()[-1]
+    # Same seed and data; only the CPU thread counts differ, which moves a short run by a point or two.
+    assert abs(remote_done.test_accuracy - local_done.test_accuracy) < 0.05
+    assert remote_done.test_accuracy > 0.8
+    # The app wrote the run: Runs, Inspect and Draw find it as they find a local one.
+    store = runner.recorder.store
+    summary = store.get(remote.id)
+    assert summary.status == "finished" and abs(summary.test_accuracy - remote_done.test_accuracy) < 1e-9
+    saved = store.load_model(remote.id)
+    logits = saved.model(mnist.to_input(mnist.test_x[:500]))
+    assert (logits.argmax(1) == mnist.test_y[:500]).float().mean() > 0.8
+    assert len(store.events(remote.id)) == len(remote.events())
+
+
+def test_stop_reaches_the_remote_run_and_keeps_its_model(runner, mnist):
+    job = runner.submit(config(epochs=50, subset=5000), mnist)
+    wait_for(lambda: any(isinstance(e, StepEnd) for e in job.events()))
+    job.stop()
+    assert job.wait(timeout=60)
+    assert job.status == "stopped" and any(isinstance(e, Stopped) for e in job.events())
+    assert isinstance(job.events()[-1], Done) and job.model is not None
+    assert runner.recorder.store.get(job.id).status == "stopped"
+
+
+def test_a_lost_actor_fails_its_run_and_the_app_goes_on(runner, ray_cluster, mnist):
+    job = runner.submit(config(epochs=50, subset=5000), mnist)
+    wait_for(lambda: any(isinstance(e, StepEnd) for e in job.events()))
+    ray_cluster.kill(job.actor)
+    assert job.wait(timeout=60)
+    assert job.status == "failed" and "went away" in job.error and "last saved weights are kept" in job.error
+    assert runner.recorder.store.get(job.id).status == "failed"
+    after = runner.submit(config(subset=500), mnist)
+    assert after.wait(timeout=300) and after.status == "finished"
+
+
+def test_a_run_asking_for_a_missing_gpu_says_so(ray_cluster, mnist, monkeypatch):
+    from core import ray_runner
+
+    monkeypatch.setattr(ray_runner, "GPU_WAIT_SECONDS", 0.5)
+    gpu_runner = ray_runner.RayRunner("local", gpus_per_job=1)
+    job = gpu_runner.submit(config(), mnist)
+    assert job.wait(timeout=60)
+    assert job.status == "failed" and "no machine in the Ray cluster has one" in job.error
+
+
+def test_an_unreachable_cluster_falls_back_to_threads(monkeypatch):
+    import socket
+
+    from core.runner_choice import make_runner
+
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    monkeypatch.setenv("PLAYGROUND_RAY_ADDRESS", f"ray://127.0.0.1:{port}")
+    runner, warning = make_runner()
+    assert isinstance(runner, JobRunner)
+    assert "Could not reach the Ray cluster" in warning and "train on this machine" in warning
