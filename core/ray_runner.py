@@ -22,6 +22,7 @@ from core.models import build_model
 from core.ray_worker import Trainer, dataset_to_payload, load_model_bytes, model_to_bytes
 from core.run_recorder import RunRecorder
 from core.runs import event_from_dict
+from core.status import RunStatus
 from core.train import Done
 
 os.environ.setdefault("RAY_AUTH_MODE", "token")  # read when ray is imported: every connection carries the token
@@ -161,9 +162,9 @@ class RayRunner:
         try:
             self._train_remotely(job)
         except (RayActorError, ActorUnavailableError, ConnectionError):
-            job.error, job.status = MACHINE_LOST[0].upper() + MACHINE_LOST[1:], "failed"
+            job.error, job.status = MACHINE_LOST[0].upper() + MACHINE_LOST[1:], RunStatus.FAILED
         except Exception as error:  # shown to the user; the app keeps running
-            job.error, job.status = f"{type(error).__name__}: {error}", "failed"
+            job.error, job.status = f"{type(error).__name__}: {error}", RunStatus.FAILED
         finally:
             with self._lock:
                 if job.id in self._waiting:
@@ -184,19 +185,19 @@ class RayRunner:
         if job._stop.is_set():
             job.actor.stop.remote()
         job.actor.train.remote(job.config.to_dict(), dataset, initial)
-        cursor, final_status, queued_since = 0, "failed", time.monotonic()
+        cursor, final_status, queued_since = 0, RunStatus.FAILED, time.monotonic()
         pending = job.actor.poll.remote(0)
         while True:
             ready, _ = ray.wait([pending], timeout=POLL_SECONDS)
             if not ready:
-                if job.status == "queued" and job._stop.is_set():
-                    job.status = "stopped"
+                if job.status == RunStatus.QUEUED and job._stop.is_set():
+                    job.status = RunStatus.STOPPED
                     return
-                if job.status == "queued":
+                if job.status == RunStatus.QUEUED:
                     self._check_gpu(job, queued_since)
                 continue
             reply = ray.get(pending)
-            if job.status == "queued":
+            if job.status == RunStatus.QUEUED:
                 self._started(job, reply["node"])
             for event_dict, weights in reply["items"]:
                 event = event_from_dict(event_dict)
@@ -205,7 +206,7 @@ class RayRunner:
                 self._record("job_event", job, event)
                 job._add(event)
                 if isinstance(event, Done):
-                    final_status = event.status
+                    final_status = RunStatus(event.status)
             cursor += len(reply["items"])
             if reply["error"]:
                 raise RuntimeError(reply["error"])
@@ -220,7 +221,7 @@ class RayRunner:
         with self._lock:
             if job.id in self._waiting:
                 self._waiting.remove(job.id)
-        job.node, job.note, job.status = node, None, "running"
+        job.node, job.note, job.status = node, None, RunStatus.RUNNING
 
     def _check_gpu(self, job: RemoteJob, queued_since: float) -> None:
         """A run that asks for more GPUs than any machine has would wait forever: say so, then give up."""
@@ -239,7 +240,7 @@ class RayRunner:
         node = next((n for n in self.resources()[2] if n["NodeID"] == job.node), None)
         cores = int(node["Resources"].get("CPU", 1)) if node else 1
         with self._lock:
-            here = sum(other.node == job.node and other.status == "running" for other in self._jobs.values())
+            here = sum(other.node == job.node and other.status == RunStatus.RUNNING for other in self._jobs.values())
         return max(1, int(self.cpus_per_job), cores // max(1, here))
 
     # Actors and data

@@ -1,0 +1,146 @@
+"""The Ray runner against the thread runner on this machine; prints one `name: value` line per figure.
+
+    .venv/bin/python -m bench.ray_bench            # about 6 minutes on 2 CPU cores
+    .venv/bin/python -m bench.ray_bench --quick    # small runs: checks every figure prints
+
+Figures:
+- one default MNIST run (Fast CNN, its published settings) through each runner, recorded to disk as
+  the app does: time from Train to the first chart point, total time, images per second;
+- six visitors pressing Train at once: wall time until all six finish, with the thread runner
+  (2 at a time on this machine's cores) and with Ray on two single-CPU worker nodes started on
+  this machine (a stand-in for two machines; the head node has no CPU for runs);
+- the load of the machine, since it is shared.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("RAY_AUTH_MODE", "token")
+
+import torch  # noqa: E402
+
+from core.choices import PRESETS  # noqa: E402
+from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
+from core.data import load_dataset  # noqa: E402
+from core.jobs import JobRunner  # noqa: E402
+from core.run_recorder import RunRecorder  # noqa: E402
+from core.runs import RunStore  # noqa: E402
+from core.train import Done, StepEnd  # noqa: E402
+
+
+def figure(name: str, value: str) -> None:
+    print(f"{name}: {value}", flush=True)
+
+
+def load() -> str:
+    return "load " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def default_config(train_subset: int, epochs: int | None = None, seed: int = 0) -> RunConfig:
+    preset = PRESETS["fast_cnn"]
+    return RunConfig(DataConfig(train_subset=train_subset), ModelConfig("fast_cnn"),
+                     TrainConfig(preset.optimizer, preset.learning_rate, preset.batch_size,
+                                 epochs or preset.epochs, schedule=preset.schedule, seed=seed))
+
+
+def one_run(runner, config: RunConfig, dataset) -> dict:
+    """Submit one run and time it as a visitor sees it: first chart point, end, images/s."""
+    start = time.perf_counter()
+    job = runner.submit(config, dataset)
+    first = None
+    while not job.is_done:
+        if first is None and any(isinstance(e, StepEnd) for e in job.events()):
+            first = time.perf_counter() - start
+        time.sleep(0.02)
+    total = time.perf_counter() - start
+    events = job.events()
+    done = next(e for e in events if isinstance(e, Done))
+    steps = [e for e in events if isinstance(e, StepEnd)]
+    return {"first": first, "total": total,
+            "images_per_second": statistics.median(e.samples_per_second for e in steps),
+            "accuracy": done.test_accuracy, "status": job.status}
+
+
+def overhead(dataset, train_subset: int, root: Path) -> None:
+    from core.ray_runner import RayRunner
+
+    config = default_config(train_subset)
+    threads = one_run(JobRunner(recorder=RunRecorder(RunStore(root / "threads"))), config, dataset)
+    runner = RayRunner("local", recorder=RunRecorder(RunStore(root / "ray")))
+    wait_for_spare(runner)  # the app starts Ray (and its spare actor) when it starts, not on Train
+    remote = one_run(runner, config, dataset)
+    runner.shutdown()
+    import ray
+
+    ray.shutdown()
+    for name, result in (("threads", threads), ("ray_local", remote)):
+        figure(f"one_run[{name}]", f"first chart point {result['first']:.1f} s | total {result['total']:.1f} s | "
+               f"{result['images_per_second']:,.0f} images/s | test accuracy {result['accuracy']:.4f}")
+    figure("one_run_ratio", f"total {remote['total'] / threads['total']:.2f}x | first point "
+           f"+{remote['first'] - threads['first']:.1f} s | {load()}")
+
+
+def wait_for_spare(runner, timeout: float = 120) -> None:
+    import ray
+
+    if runner._spare is not None:
+        ray.get(runner._spare.ready.remote(), timeout=timeout)
+
+
+def six_visitors(runner, dataset, train_subset: int, epochs: int) -> tuple[float, list[int]]:
+    """Six runs submitted at once (different seeds); (wall time until all end, queue positions shown)."""
+    start = time.perf_counter()
+    jobs = [runner.submit(default_config(train_subset, epochs, seed), dataset) for seed in range(6)]
+    positions = [runner.queue_position(job) for job in jobs]
+    while not all(job.is_done for job in jobs):
+        time.sleep(0.1)
+    assert all(job.status == "finished" for job in jobs), [job.error for job in jobs]
+    return time.perf_counter() - start, positions
+
+
+def six_visitors_figures(dataset, train_subset: int, epochs: int, root: Path) -> None:
+    from ray.cluster_utils import Cluster
+
+    from core.ray_runner import RayRunner
+
+    threads, thread_queue = six_visitors(JobRunner(recorder=RunRecorder(RunStore(root / "six-threads"))),
+                                         dataset, train_subset, epochs)
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0, "include_dashboard": False})
+    try:
+        for _ in range(2):
+            cluster.add_node(num_cpus=1)
+        runner = RayRunner(cluster.address, recorder=RunRecorder(RunStore(root / "six-ray")))
+        wait_for_spare(runner)
+        remote, ray_queue = six_visitors(runner, dataset, train_subset, epochs)
+        runner.shutdown()
+    finally:
+        import ray
+
+        ray.shutdown()
+        cluster.shutdown()
+    figure("six_visitors[threads]", f"{threads:.1f} s until all six finished | queue shown {thread_queue}")
+    figure("six_visitors[ray_two_1cpu_nodes]", f"{remote:.1f} s until all six finished | queue shown {ray_queue}")
+    figure("six_visitors_ratio", f"{remote / threads:.2f}x | {load()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small runs, to check that every figure prints")
+    args = parser.parse_args()
+    figure("machine", f"{os.cpu_count()} CPU cores | {platform.machine()} | torch {torch.__version__} | "
+           f"ray {__import__('ray').__version__} | CUDA path not measured here | {load()}")
+    dataset = load_dataset("mnist")
+    with tempfile.TemporaryDirectory(prefix="ray-bench-") as folder:
+        root = Path(folder)
+        overhead(dataset, 2000 if args.quick else 0, root)
+        six_visitors_figures(dataset, 1000 if args.quick else 5000, 1 if args.quick else 4, root)
+
+
+if __name__ == "__main__":
+    main()
