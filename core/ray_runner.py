@@ -64,16 +64,12 @@ def check_reachable(address: str, timeout: float = 3.0) -> None:
 
 
 class RemoteJob(Job):
-    """A job whose training happens in a Ray actor; stop() reaches the actor within a poll."""
+    """A job whose training happens in a Ray actor; the runner passes stop() on within a poll."""
 
     actor = None
+    handoff = None  # an actor freed by a finished run, given to this waiting job
     note: str | None = None  # why it still waits, when there is more to say than its queue position
     node: str | None = None  # the Ray node it trains on
-
-    def stop(self) -> None:
-        super().stop()
-        if self.actor is not None:
-            self.actor.stop.remote()
 
 
 class RayRunner:
@@ -159,8 +155,10 @@ class RayRunner:
 
     # Following one job
     def _follow(self, job: RemoteJob) -> None:
+        reusable = False
         try:
             self._train_remotely(job)
+            reusable = True
         except (RayActorError, ActorUnavailableError, ConnectionError):
             job.error, job.status = MACHINE_LOST[0].upper() + MACHINE_LOST[1:], RunStatus.FAILED
         except Exception as error:  # shown to the user; the app keeps running
@@ -170,9 +168,8 @@ class RayRunner:
                 if job.id in self._waiting:
                     self._waiting.remove(job.id)
             if job.actor is not None:
-                ray.kill(job.actor, no_restart=True)
+                self._release(job.actor, reusable and job.node is not None)
             self._record("job_ended", job)
-            self._refill_spare()
 
     def _train_remotely(self, job: RemoteJob) -> None:
         job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
@@ -180,48 +177,66 @@ class RayRunner:
         if job.config.model.init_from_run:  # the app holds the run store: it prepares the starting weights
             start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
             initial = model_to_bytes(job.model)
-        dataset = self._dataset_ref(job.dataset)
+        arguments = (job.id, job.config.to_dict(), self._dataset_ref(job.dataset), initial)
         job.actor = self._take_actor()
-        if job._stop.is_set():
-            job.actor.stop.remote()
-        job.actor.train.remote(job.config.to_dict(), dataset, initial)
-        cursor, final_status, queued_since = 0, RunStatus.FAILED, time.monotonic()
-        pending = job.actor.poll.remote(0)
+        job.actor.train.remote(*arguments)
+        cursor, queued_since = 0, time.monotonic()
+        pending = job.actor.poll.remote(job.id, 0)
         while True:
             ready, _ = ray.wait([pending], timeout=POLL_SECONDS)
             if not ready:
-                if job.status == RunStatus.QUEUED and job._stop.is_set():
+                if job.status == RunStatus.QUEUED and self._still_waiting(job, queued_since, arguments):
+                    pending = job.actor.poll.remote(job.id, 0)
+                elif job.status == RunStatus.QUEUED and job._stop.is_set():
                     job.status = RunStatus.STOPPED
                     return
-                if job.status == RunStatus.QUEUED:
-                    self._check_gpu(job, queued_since)
                 continue
             reply = ray.get(pending)
             if job.status == RunStatus.QUEUED:
                 self._started(job, reply["node"])
-            for event_dict, weights in reply["items"]:
-                event = event_from_dict(event_dict)
-                if weights is not None:
-                    load_model_bytes(job.model, weights)  # so the recorder saves what the actor has
-                self._record("job_event", job, event)
-                job._add(event)
-                if isinstance(event, Done):
-                    final_status = RunStatus(event.status)
-            cursor += len(reply["items"])
+            cursor += self._take_events(job, reply["items"])
             if reply["error"]:
                 raise RuntimeError(reply["error"])
             if reply["finished"]:
                 break
+            if job._stop.is_set():
+                job.actor.stop.remote(job.id)
             time.sleep(POLL_SECONDS)
-            pending = job.actor.poll.remote(cursor, self._fair_threads(job))
+            pending = job.actor.poll.remote(job.id, cursor, self._fair_threads(job))
         job.model.cpu().eval()
-        job.status = final_status
+        done = next((e for e in reversed(job.events()) if isinstance(e, Done)), None)
+        job.status = RunStatus(done.status) if done else RunStatus.FAILED
+
+    def _still_waiting(self, job: RemoteJob, queued_since: float, arguments: tuple) -> bool:
+        """While its actor waits for room: True when the job moved to an actor a finished run freed."""
+        with self._lock:
+            handoff, job.handoff = job.handoff, None
+        if handoff is None:
+            self._check_gpu(job, queued_since)
+            return False
+        ray.kill(job.actor)  # never scheduled: its place in Ray's queue is no longer needed
+        job.actor = handoff
+        job.actor.train.remote(*arguments)
+        return True
+
+    def _take_events(self, job: RemoteJob, items: list) -> int:
+        """Hand the actor's events to the listeners, with its weights loaded first; returns how many."""
+        for event_dict, weights in items:
+            event = event_from_dict(event_dict)
+            if weights is not None:
+                load_model_bytes(job.model, weights)  # so the recorder saves what the actor has
+            self._record("job_event", job, event)
+            job._add(event)
+        return len(items)
 
     def _started(self, job: RemoteJob, node: str) -> None:
         with self._lock:
             if job.id in self._waiting:
                 self._waiting.remove(job.id)
-        job.node, job.note, job.status = node, None, RunStatus.RUNNING
+            handoff, job.handoff = job.handoff, None
+            job.node, job.note, job.status = node, None, RunStatus.RUNNING
+        if handoff is not None:  # its own actor started first: the freed one goes to the next in line
+            self._release(handoff, True)
 
     def _check_gpu(self, job: RemoteJob, queued_since: float) -> None:
         """A run that asks for more GPUs than any machine has would wait forever: say so, then give up."""
@@ -253,12 +268,28 @@ class RayRunner:
             actor, self._spare = self._spare, None
         return actor if actor is not None else self._new_actor()
 
+    def _release(self, actor, reusable: bool) -> None:
+        """A run is over: its actor goes to the first waiting job, or stays as the spare, or ends."""
+        with self._lock:
+            waiting = [self._jobs[job_id] for job_id in self._waiting]
+            taker = next((job for job in waiting if job.status == RunStatus.QUEUED and job.handoff is None
+                          and job.actor is not None), None) if reusable else None
+            if taker is not None:
+                taker.handoff = actor
+                return
+            keep = reusable and self._spare is None and not self._waiting
+            if keep:
+                self._spare = actor
+        if not keep:
+            ray.kill(actor, no_restart=True)
+            self._refill_spare()
+
     def _refill_spare(self) -> None:
         """Keep one idle actor ready while the cluster has room and no run waits."""
         with self._lock:
             if self._spare is not None or self._waiting:
                 return
-        self._resources_time = 0.0
+            self._resources_time = 0.0
         free = self.resources()[0]
         if free.get("CPU", 0) >= self.cpus_per_job and free.get("GPU", 0) >= self.gpus_per_job:
             with self._lock:

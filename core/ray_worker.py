@@ -60,24 +60,32 @@ def load_model_bytes(model: nn.Module, data: bytes) -> None:
 
 
 class Trainer:
-    """One run on a Ray worker. A threaded actor: train() runs in one thread, poll() and stop() in others."""
+    """Trains runs on a Ray worker, one at a time, each known by its job id; the app polls it.
+
+    A threaded actor: train() runs in one thread, poll() and stop() in others. The same actor trains
+    the next waiting run when one ends, so that run does not wait for a new process to import torch.
+    """
 
     def __init__(self):
-        self._items: list[tuple[dict, bytes | None]] = []  # (event, weights sent with it)
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._threads = 0
-        self._finished = False
-        self._error: str | None = None
         import ray  # only on a Ray worker
+
         self._node = ray.get_runtime_context().get_node_id()
+        self._lock = threading.Lock()
+        self._run_id = ""
+        self._start_run("")
+
+    def _start_run(self, run_id: str) -> None:
+        with self._lock:
+            self._run_id, self._items, self._stop = run_id, [], threading.Event()
+            self._finished, self._error = False, None
 
     def ready(self) -> bool:
         """Answers once the actor is up (its process has imported torch)."""
         return True
 
-    def train(self, config: dict, dataset: dict, initial_weights: bytes | None = None) -> None:
+    def train(self, run_id: str, config: dict, dataset: dict, initial_weights: bytes | None = None) -> None:
         """Train the run described by config on dataset; events are collected for poll()."""
+        self._start_run(run_id)
         try:
             self._train(RunConfig.from_dict(config), dataset_from_payload(dataset), initial_weights)
         except Exception as error:  # reported to the app through poll(); the actor stays up
@@ -93,8 +101,7 @@ class Trainer:
                 for module in model.modules():
                     if isinstance(module, FROZEN_LAYER_TYPES):
                         module.requires_grad_(False)
-        if self._threads:
-            torch.set_num_threads(self._threads)
+        self._use_threads()
         last_sent = time.monotonic()
         for event in train(model, dataset, config, pick_device(), self._stop):
             weights = None
@@ -103,17 +110,26 @@ class Trainer:
                 weights, last_sent = model_to_bytes(model), time.monotonic()
             with self._lock:
                 self._items.append((event_to_dict(event), weights))
-            if self._threads and self._threads != torch.get_num_threads():
-                torch.set_num_threads(self._threads)  # in this training thread, where it counts
+            self._use_threads()
 
-    def poll(self, cursor: int, threads: int = 0) -> dict:
-        """Events from number cursor on, whether training ended, and its error; sets the CPU threads to use."""
+    def _use_threads(self) -> None:
+        if self._threads and self._threads != torch.get_num_threads():
+            torch.set_num_threads(self._threads)  # in the training thread, where it counts
+
+    _threads = 0
+
+    def poll(self, run_id: str, cursor: int, threads: int = 0) -> dict:
+        """Events of run_id from number cursor on, whether it ended and its error; sets the CPU threads to use."""
         self._threads = threads
         with self._lock:
-            items = self._items[cursor:]
-        return {"items": items, "finished": self._finished and cursor + len(items) == len(self._items),
+            if run_id != self._run_id:  # that run has not begun here yet
+                return {"items": [], "finished": False, "error": None, "node": self._node}
+            items, total = self._items[cursor:], len(self._items)
+        return {"items": items, "finished": self._finished and cursor + len(items) == total,
                 "error": self._error, "node": self._node}
 
-    def stop(self) -> None:
-        """Ask the run to end; the trainer checks before every step."""
-        self._stop.set()
+    def stop(self, run_id: str) -> None:
+        """Ask run_id to end; the trainer checks before every step."""
+        with self._lock:
+            if run_id == self._run_id:
+                self._stop.set()
