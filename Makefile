@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev browser bench
+.PHONY: run test install install-dev browser bench ray-local
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ test: install-dev browser
 
 bench: install-dev
 	$(BIN)/python -m bench.train_speed
+
+# A Ray cluster of two one-CPU worker processes on this machine, for PLAYGROUND_RAY_ADDRESS (README: Ray).
+ray-local: install
+	$(BIN)/python deploy/ray_local_cluster.py

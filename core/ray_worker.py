@@ -20,10 +20,11 @@ from torch import nn
 from core.config import RunConfig
 from core.data import Dataset, DatasetInfo
 from core.device import pick_device
+from core.feature_training import training_events
 from core.finetune import FROZEN_LAYER_TYPES
 from core.models import build_model
 from core.runs import event_to_dict
-from core.train import Done, EpochEnd, StepEnd, train
+from core.train import Done, EpochEnd, StepEnd
 
 WEIGHTS_EVERY_SECONDS = 30.0  # during long epochs the app also gets the weights this often
 
@@ -103,7 +104,7 @@ class Trainer:
                         module.requires_grad_(False)
         self._use_threads()
         last_sent = time.monotonic()
-        for event in train(model, dataset, config, pick_device(), self._stop):
+        for event in training_events(model, dataset, config, pick_device(), self._stop):
             weights = None
             periodic = isinstance(event, StepEnd) and time.monotonic() - last_sent > WEIGHTS_EVERY_SECONDS
             if isinstance(event, (EpochEnd, Done)) or periodic:
