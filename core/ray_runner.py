@@ -16,8 +16,9 @@ import torch
 
 from core.config import RunConfig
 from core.data import PROJECT_ROOT, Dataset
+from core.feature_training import training_events
 from core.finetune import start_from_saved_run
-from core.jobs import Job
+from core.jobs import Job, JobRunner
 from core.models import build_model
 from core.ray_worker import Trainer, dataset_to_payload, load_model_bytes, model_to_bytes
 from core.run_recorder import RunRecorder
@@ -93,13 +94,22 @@ class RayRunner:
             float(os.environ.get("PLAYGROUND_RAY_GPUS_PER_JOB", default_gpus))
         self.cpus_per_job = cpus_per_job or float(os.environ.get("PLAYGROUND_RAY_CPUS_PER_JOB", 1))
         self.device = torch.device("cuda" if self.gpus_per_job else "cpu")
+        self._local = JobRunner(max_parallel=1, recorder=recorder)  # for the learning-rate range test
         self._spare = None
         self._refill_spare()  # an actor that has imported torch already: the first run starts at once
 
     # The runner interface (the same as the thread runner's)
-    def submit(self, config: RunConfig, dataset: Dataset, on_event=None) -> RemoteJob:
-        """Queue a training run on the cluster and return its Job at once."""
+    def submit(self, config: RunConfig, dataset: Dataset, on_event=None, trainer=training_events,
+               record: bool = True) -> Job:
+        """Queue a training run on the cluster and return its Job at once.
+
+        Another trainer than the usual one (the learning-rate range test: 200 quick steps) runs here,
+        in the app's own threads: only the usual trainer's events and weights travel from the cluster.
+        """
+        if trainer is not training_events:
+            return self._local.submit(config, dataset, on_event, trainer, record)
         job = RemoteJob(config, dataset, on_event)
+        job.recorded = record
         self._record("job_submitted", job)
         with self._lock:
             self._jobs[job.id] = job
@@ -107,13 +117,16 @@ class RayRunner:
         threading.Thread(target=self._follow, args=(job,), name=f"ray-{job.id}", daemon=True).start()
         return job
 
-    def get(self, job_id: str) -> RemoteJob | None:
+    def get(self, job_id: str) -> Job | None:
         """The job with this id, if this process still holds it."""
         with self._lock:
-            return self._jobs.get(job_id)
+            job = self._jobs.get(job_id)
+        return job if job is not None else self._local.get(job_id)
 
     def queue_position(self, job: Job) -> int:
         """1 for the next job to start, 2 after it...; 0 when not waiting."""
+        if not isinstance(job, RemoteJob):
+            return self._local.queue_position(job)
         with self._lock:
             return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
 
@@ -167,9 +180,9 @@ class RayRunner:
             with self._lock:
                 if job.id in self._waiting:
                     self._waiting.remove(job.id)
+            self._record("job_ended", job)
             if job.actor is not None:
                 self._release(job.actor, reusable and job.node is not None)
-            self._record("job_ended", job)
 
     def _train_remotely(self, job: RemoteJob) -> None:
         job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
@@ -310,7 +323,7 @@ class RayRunner:
 
     def _record(self, method: str, job: Job, *args) -> None:
         """Tell the recorder; a disk problem becomes a warning, never a failed run."""
-        if self.recorder is None:
+        if self.recorder is None or not getattr(job, "recorded", True):
             return
         try:
             getattr(self.recorder, method)(job, *args)

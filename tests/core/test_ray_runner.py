@@ -57,7 +57,7 @@ def test_stop_reaches_the_remote_run_and_keeps_its_model(runner, mnist):
     assert job.wait(timeout=60)
     assert job.status == "stopped" and any(isinstance(e, Stopped) for e in job.events())
     assert isinstance(job.events()[-1], Done) and job.model is not None
-    assert runner.recorder.store.get(job.id).status == "stopped"
+    wait_for(lambda: runner.recorder.store.get(job.id).status == "stopped", timeout=30)
 
 
 def test_a_lost_actor_fails_its_run_and_the_app_goes_on(runner, ray_cluster, mnist):
@@ -65,10 +65,11 @@ def test_a_lost_actor_fails_its_run_and_the_app_goes_on(runner, ray_cluster, mni
     wait_for(lambda: any(isinstance(e, StepEnd) for e in job.events()))
     ray_cluster.kill(job.actor)
     assert job.wait(timeout=60)
-    assert job.status == "failed" and "went away" in job.error and "last saved weights are kept" in job.error
-    assert runner.recorder.store.get(job.id).status == "failed"
+    assert job.status == "failed" and "went away" in job.error and "last saved weights are kept" in job.error, \
+        (job.status, job.error)
+    wait_for(lambda: runner.recorder.store.get(job.id).status == "failed", timeout=30)
     after = runner.submit(config(subset=500), mnist)
-    assert after.wait(timeout=300) and after.status == "finished"
+    assert after.wait(timeout=300) and after.status == "finished", (after.status, after.error)
 
 
 def test_a_run_asking_for_a_missing_gpu_says_so(ray_cluster, mnist, monkeypatch):
