@@ -42,8 +42,8 @@ def test_a_run_on_ray_matches_the_thread_runner(runner, mnist):
     assert remote_done.test_accuracy > 0.8
     # The app wrote the run: Runs, Inspect and Draw find it as they find a local one.
     store = runner.recorder.store
-    summary = store.get(remote.id)
-    assert summary.status == "finished" and abs(summary.test_accuracy - remote_done.test_accuracy) < 1e-9
+    wait_for(lambda: store.get(remote.id).status == "finished", timeout=30)
+    assert abs(store.get(remote.id).test_accuracy - remote_done.test_accuracy) < 1e-9
     saved = store.load_model(remote.id)
     logits = saved.model(mnist.to_input(mnist.test_x[:500]))
     assert (logits.argmax(1) == mnist.test_y[:500]).float().mean() > 0.8
