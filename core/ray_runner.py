@@ -7,20 +7,20 @@ the thread runner's: the same events, status, stop and model, so pages need not 
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
-import weakref
 
 import torch
 
+from core import settings
 from core.config import RunConfig
-from core.data import PROJECT_ROOT, Dataset
+from core.data import Dataset
 from core.feature_training import training_events
 from core.finetune import start_from_saved_run
-from core.jobs import Job, JobRunner
+from core.jobs import KEEP_FINISHED_JOBS, Job, JobRunner
 from core.models import build_model
-from core.ray_worker import Trainer, dataset_to_payload, load_model_bytes, model_to_bytes
+from core.ray_cluster import ClusterView, DatasetShelf, connect
+from core.ray_worker import Trainer, load_model_bytes, model_to_bytes
 from core.run_recorder import RunRecorder
 from core.runs import event_from_dict
 from core.status import RunStatus
@@ -33,35 +33,14 @@ from ray.exceptions import ActorUnavailableError, RayActorError  # noqa: E402
 MACHINE_LOST = "the machine training this run went away; its last saved weights are kept."
 POLL_SECONDS = 0.2  # how often the app asks a running actor for new events
 GPU_WAIT_SECONDS = 20.0  # a run asking for a GPU that no machine has fails after this long
-KEEP_DATASETS = 4  # datasets kept in the object store (the oldest is released first)
-LOCAL_OBJECT_STORE_MB = 512
 
 
-def connect(address: str, num_cpus: int | None = None) -> None:
-    """Start (`local`) or join a Ray cluster with token authentication; ConnectionError if it fails."""
-    if address.startswith("ray://"):
-        check_reachable(address)
-    if ray.is_initialized():
-        return
+def _number(variable: str, default: float) -> float:
+    value = settings.text(variable)
     try:
-        if address == "local":
-            ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
-                     object_store_memory=LOCAL_OBJECT_STORE_MB * 1024 * 1024,
-                     runtime_env={"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}})
-        else:  # the workers get this app's core package, uploaded by Ray
-            ray.init(address=address, runtime_env={"py_modules": [str(PROJECT_ROOT / "core")]})
-    except Exception as error:
-        ray.shutdown()
-        raise ConnectionError(f"{type(error).__name__}: {error}") from error
-
-
-def check_reachable(address: str, timeout: float = 3.0) -> None:
-    """ConnectionError at once when nothing answers at a ray://HOST:PORT address (Ray's client waits 30 s)."""
-    host, _, port = address.removeprefix("ray://").rpartition(":")
-    try:
-        socket.create_connection((host, int(port or 10001)), timeout=timeout).close()
-    except (OSError, ValueError) as error:
-        raise ConnectionError(f"nothing answers at {host}:{port} ({error})") from error
+        return float(value) if value else default
+    except ValueError:
+        raise ValueError(f"{variable} must be a number such as 1 or 0.5, not {value!r}.") from None
 
 
 class RemoteJob(Job):
@@ -82,17 +61,17 @@ class RayRunner:
                  cpus_per_job: float | None = None, gpus_per_job: float | None = None, num_cpus: int | None = None):
         connect(address, num_cpus)
         self.address = address
+        self.cluster = ClusterView()
+        self._datasets = DatasetShelf()
         self.recorder = recorder
         self._lock = threading.Lock()
         self._jobs: dict[str, RemoteJob] = {}
         self._waiting: list[str] = []
-        self._datasets: dict[int, tuple[weakref.ref, ray.ObjectRef]] = {}
-        self._resources, self._resources_time = {}, 0.0
         total = ray.cluster_resources()
         default_gpus = 1.0 if total.get("GPU", 0) >= 1 else 0.0
         self.gpus_per_job = gpus_per_job if gpus_per_job is not None else \
-            float(os.environ.get("PLAYGROUND_RAY_GPUS_PER_JOB", default_gpus))
-        self.cpus_per_job = cpus_per_job or float(os.environ.get("PLAYGROUND_RAY_CPUS_PER_JOB", 1))
+            _number("PLAYGROUND_RAY_GPUS_PER_JOB", default_gpus)
+        self.cpus_per_job = cpus_per_job or _number("PLAYGROUND_RAY_CPUS_PER_JOB", 1.0)
         self.device = torch.device("cuda" if self.gpus_per_job else "cpu")
         self._local = JobRunner(max_parallel=1, recorder=recorder)  # for the learning-rate range test
         self._spare = None
@@ -108,14 +87,29 @@ class RayRunner:
         """
         if trainer is not training_events:
             return self._local.submit(config, dataset, on_event, trainer, record)
+        self._refuse_when_queue_full()
         job = RemoteJob(config, dataset, on_event)
         job.recorded = record
         self._record("job_submitted", job)
         with self._lock:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
+            self._forget_old_jobs()
         threading.Thread(target=self._follow, args=(job,), name=f"ray-{job.id}", daemon=True).start()
         return job
+
+    def _refuse_when_queue_full(self) -> None:
+        limit = settings.integer("PLAYGROUND_MAX_QUEUE")
+        with self._lock:
+            waiting = len(self._waiting)
+        if limit and waiting >= limit:
+            raise ValueError(f"The queue is full: {waiting} runs are waiting for a free slot. "
+                             "Please try again in a few minutes.")
+
+    def _forget_old_jobs(self) -> None:
+        finished = [job for job in self._jobs.values() if job.is_done]
+        for job in sorted(finished, key=lambda j: j.created)[:max(0, len(finished) - KEEP_FINISHED_JOBS)]:
+            del self._jobs[job.id]
 
     def get(self, job_id: str) -> Job | None:
         """The job with this id, if this process still holds it."""
@@ -133,14 +127,14 @@ class RayRunner:
     @property
     def max_parallel(self) -> int:
         """How many runs the cluster can train at once now."""
-        total = self.resources()[1]
+        total = self.cluster.resources()[1]
         if self.gpus_per_job:
             return max(1, int(total.get("GPU", 0) // self.gpus_per_job))
         return max(1, int(total.get("CPU", 1) // self.cpus_per_job))
 
     def describe(self) -> str:
         """One line for the sidebar: where runs train, what is free, how many wait."""
-        free, total = self.resources()[:2]
+        free, total = self.cluster.resources()[:2]
         spare = self.cpus_per_job if self._spare is not None else 0  # the spare actor is ready for the next run
         free_cpus = min(total.get("CPU", 0), free.get("CPU", 0) + spare)
         with self._lock:
@@ -148,15 +142,6 @@ class RayRunner:
         return (f"Training on a **Ray cluster** ({self.address}): {free_cpus:g} of {total.get('CPU', 0):g} CPUs "
                 f"and {free.get('GPU', 0):g} of {total.get('GPU', 0):g} GPUs free; "
                 f"{waiting} run{'s' if waiting != 1 else ''} waiting.")
-
-    def resources(self) -> tuple[dict, dict, list]:
-        """(free, total, nodes) of the cluster, refreshed at most every 2 s."""
-        with self._lock:
-            if time.monotonic() - self._resources_time > 2.0:
-                self._resources = (ray.available_resources(), ray.cluster_resources(),
-                                   [node for node in ray.nodes() if node.get("Alive")])
-                self._resources_time = time.monotonic()
-            return self._resources
 
     def shutdown(self) -> None:
         """Stop every run and release the spare actor (the cluster itself stays up unless it is ours)."""
@@ -190,7 +175,7 @@ class RayRunner:
         if job.config.model.init_from_run:  # the app holds the run store: it prepares the starting weights
             start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
             initial = model_to_bytes(job.model)
-        arguments = (job.id, job.config.to_dict(), self._dataset_ref(job.dataset), initial)
+        arguments = (job.id, job.config.to_dict(), self._datasets.reference(job.dataset), initial)
         job.actor = self._take_actor()
         job.actor.train.remote(*arguments)
         cursor, queued_since = 0, time.monotonic()
@@ -255,7 +240,7 @@ class RayRunner:
         """A run that asks for more GPUs than any machine has would wait forever: say so, then give up."""
         if not self.gpus_per_job:
             return
-        nodes = self.resources()[2]
+        nodes = self.cluster.resources()[2]
         if any(node["Resources"].get("GPU", 0) >= self.gpus_per_job for node in nodes):
             return
         job.note = (f"This run asks for {self.gpus_per_job:g} GPU, but no machine in the Ray cluster has one. "
@@ -265,7 +250,7 @@ class RayRunner:
 
     def _fair_threads(self, job: RemoteJob) -> int:
         """CPU threads for a running job: its node's cores shared among this app's runs there."""
-        node = next((n for n in self.resources()[2] if n["NodeID"] == job.node), None)
+        node = next((n for n in self.cluster.resources()[2] if n["NodeID"] == job.node), None)
         cores = int(node["Resources"].get("CPU", 1)) if node else 1
         with self._lock:
             here = sum(other.node == job.node and other.status == RunStatus.RUNNING for other in self._jobs.values())
@@ -302,24 +287,11 @@ class RayRunner:
         with self._lock:
             if self._spare is not None or self._waiting:
                 return
-            self._resources_time = 0.0
-        free = self.resources()[0]
+        free = self.cluster.resources(fresh=True)[0]
         if free.get("CPU", 0) >= self.cpus_per_job and free.get("GPU", 0) >= self.gpus_per_job:
             with self._lock:
                 if self._spare is None and not self._waiting:
                     self._spare = self._new_actor()
-
-    def _dataset_ref(self, dataset: Dataset) -> ray.ObjectRef:
-        """The dataset in the object store, put there once and shared by every run that uses it."""
-        with self._lock:
-            known = self._datasets.get(id(dataset))
-            if known is not None and known[0]() is dataset:
-                return known[1]
-            reference = ray.put(dataset_to_payload(dataset))
-            self._datasets[id(dataset)] = (weakref.ref(dataset), reference)
-            while len(self._datasets) > KEEP_DATASETS:
-                del self._datasets[next(iter(self._datasets))]
-            return reference
 
     def _record(self, method: str, job: Job, *args) -> None:
         """Tell the recorder; a disk problem becomes a warning, never a failed run."""

@@ -1,8 +1,7 @@
 """Which job runner the app uses: worker threads here (the default) or a Ray cluster."""
 from __future__ import annotations
 
-import os
-
+from core import settings
 from core.jobs import JobRunner
 from core.run_recorder import RunRecorder
 
@@ -14,7 +13,7 @@ def make_runner(recorder: RunRecorder | None = None) -> tuple[object, str | None
 
     An unreachable cluster is not fatal: the app trains on this machine and the warning says why.
     """
-    address = os.environ.get(RAY_ADDRESS_VARIABLE, "").strip()
+    address = settings.text(RAY_ADDRESS_VARIABLE)
     if not address:
         return JobRunner(recorder=recorder), None
     try:

@@ -23,7 +23,7 @@ def mnist():
 @pytest.fixture(scope="session")
 def ray_cluster():
     """A local Ray (2 CPUs, token auth, no dashboard), started once for the whole test session."""
-    from core.ray_runner import connect
+    from core.ray_cluster import connect
 
     import ray
 
