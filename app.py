@@ -1,8 +1,7 @@
 """Neural Playground: the entry point. Sets up the page, the shared sidebar and navigation."""
 import streamlit as st
 
-from core.device import describe_device
-from core.runtime import get_runner
+from core.runtime import get_runner, runner_warning
 from ui.page_files import page_file
 from ui.state import keep_settings, preload_datasets
 
@@ -20,8 +19,9 @@ navigation = st.navigation(pages)
 
 with st.sidebar:
     runner = get_runner()  # made on the first visit, then shared by every visitor of this process
-    st.caption(f"Training on **{describe_device(runner.device)}**. "
-               f"Up to {runner.max_parallel} runs train at once; others wait in a queue.")
+    st.caption(runner.describe())
+    if runner_warning():
+        st.warning(runner_warning())
 
 keep_settings()  # the Train page's settings survive a visit to another page
 preload_datasets()

@@ -71,8 +71,8 @@ def overhead(dataset, train_subset: int, root: Path) -> None:
     from core.ray_runner import RayRunner
 
     config = default_config(train_subset)
-    threads = one_run(JobRunner(recorder=RunRecorder(RunStore(root / "threads"))), config, dataset)
-    runner = RayRunner("local", recorder=RunRecorder(RunStore(root / "ray")))
+    threads = one_run(recorded(JobRunner, root / "threads"), config, dataset)
+    runner = recorded(RayRunner, root / "ray", "local")
     wait_for_spare(runner)  # the app starts Ray (and its spare actor) when it starts, not on Train
     remote = one_run(runner, config, dataset)
     runner.shutdown()
@@ -84,6 +84,12 @@ def overhead(dataset, train_subset: int, root: Path) -> None:
                f"{result['images_per_second']:,.0f} images/s | test accuracy {result['accuracy']:.4f}")
     figure("one_run_ratio", f"total {remote['total'] / threads['total']:.2f}x | first point "
            f"+{remote['first'] - threads['first']:.1f} s | {load()}")
+
+
+def recorded(runner_class, folder: Path, *arguments):
+    """A runner that records its runs to folder, as the app's does."""
+    store = RunStore(folder)
+    return runner_class(*arguments, listeners=[RunRecorder(store)], store=store)
 
 
 def wait_for_spare(runner, timeout: float = 120) -> None:
@@ -110,13 +116,12 @@ def six_visitors_figures(dataset, train_subset: int, epochs: int, root: Path) ->
 
     from core.ray_runner import RayRunner
 
-    threads, thread_queue = six_visitors(JobRunner(recorder=RunRecorder(RunStore(root / "six-threads"))),
-                                         dataset, train_subset, epochs)
+    threads, thread_queue = six_visitors(recorded(JobRunner, root / "six-threads"), dataset, train_subset, epochs)
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0, "include_dashboard": False})
     try:
         for _ in range(2):
             cluster.add_node(num_cpus=1)
-        runner = RayRunner(cluster.address, recorder=RunRecorder(RunStore(root / "six-ray")))
+        runner = recorded(RayRunner, root / "six-ray", cluster.address)
         wait_for_spare(runner)
         remote, ray_queue = six_visitors(runner, dataset, train_subset, epochs)
         runner.shutdown()

@@ -18,7 +18,7 @@ from torch import nn
 from core import settings
 from core.config import RunConfig
 from core.data import Dataset
-from core.device import pick_device
+from core.device import describe_device, pick_device
 from core.feature_training import training_events
 from core.finetune import start_from_saved_run
 from core.history import RunHistory
@@ -50,6 +50,8 @@ class JobListener:
 
 class Job:
     """One training run: its settings, live events, status and model."""
+
+    note: str | None = None  # why it still waits, when there is more to say than its place in the queue
 
     def __init__(self, config: RunConfig, dataset: Dataset, listeners: Iterable[JobListener] = (),
                  trainer: Callable = training_events):
@@ -144,6 +146,9 @@ class Runner(Protocol):
     def queue_position(self, job: Job) -> int:
         """1 for the next job to start, 2 after it...; 0 when not waiting."""
 
+    def describe(self) -> str:
+        """One line for the sidebar: where runs train, how many at once, how many wait."""
+
 
 class JobRunner:
     """Starts jobs in threads; at most max_parallel train at once, the rest wait in order."""
@@ -179,6 +184,13 @@ class JobRunner:
             self._forget_old_jobs()
         threading.Thread(target=self._run, args=(job,), name=f"train-{job.id}", daemon=True).start()
         return job
+
+    def describe(self) -> str:
+        """One line for the sidebar: where runs train, how many at once, how many wait."""
+        with self._lock:
+            waiting = len(self._waiting)
+        return (f"Training on **{describe_device(self.device)}**. Up to {self.max_parallel} runs train at once; "
+                f"others wait in a queue ({waiting} waiting now).")
 
     def _refuse_when_queue_full(self) -> None:
         limit = settings.integer("PLAYGROUND_MAX_QUEUE")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from typing import Callable, Iterable
 
 import torch
 
@@ -17,14 +18,13 @@ from core.config import RunConfig
 from core.data import Dataset
 from core.feature_training import training_events
 from core.finetune import start_from_saved_run
-from core.jobs import KEEP_FINISHED_JOBS, Job, JobRunner
+from core.jobs import KEEP_FINISHED_JOBS, Job, JobListener, JobRunner
 from core.models import build_model
 from core.ray_cluster import ClusterView, DatasetShelf, connect
 from core.ray_worker import Trainer, load_model_bytes, model_to_bytes
-from core.run_recorder import RunRecorder
-from core.runs import event_from_dict
+from core.runs import RunStore, event_from_dict
 from core.status import RunStatus
-from core.train import Done
+from core.train import Done, Event
 
 os.environ.setdefault("RAY_AUTH_MODE", "token")  # read when ray is imported: every connection carries the token
 import ray  # noqa: E402
@@ -44,12 +44,30 @@ def _number(variable: str, default: float) -> float:
 
 
 class RemoteJob(Job):
-    """A job whose training happens in a Ray actor; the runner passes stop() on within a poll."""
+    """A job trained by a Ray actor: the runner's poll loop hands it the actor's events and weights."""
 
     actor = None
     handoff = None  # an actor freed by a finished run, given to this waiting job
-    note: str | None = None  # why it still waits, when there is more to say than its queue position
     node: str | None = None  # the Ray node it trains on
+
+    @property
+    def stop_requested(self) -> bool:
+        """Stop was pressed; the poll loop passes it on to the actor."""
+        return self._stop.is_set()
+
+    def report(self, event: Event, weights: bytes | None) -> None:
+        """An event from the actor, with its weights loaded first: listeners (the recorder) save what it has."""
+        if weights is not None:
+            load_model_bytes(self.model, weights)
+        for listener in self.listeners:
+            listener.job_event(self, event)
+        with self._lock:  # visible in events() once every listener has heard it, as on the thread runner
+            self._events.append(event)
+
+    def end(self) -> None:
+        """Tell the listeners the job has its final status."""
+        for listener in self.listeners:
+            listener.job_ended(self)
 
 
 class RayRunner:
@@ -57,13 +75,15 @@ class RayRunner:
 
     name = "Ray"
 
-    def __init__(self, address: str = "local", recorder: RunRecorder | None = None,
+    def __init__(self, address: str = "local", listeners: Iterable[JobListener] = (), store: RunStore | None = None,
                  cpus_per_job: float | None = None, gpus_per_job: float | None = None, num_cpus: int | None = None):
+        """listeners are told about every job (the run recorder: this process stays the only writer of runs);
+        store is where fine-tuning finds saved runs. ConnectionError when the cluster cannot be reached."""
         connect(address, num_cpus)
         self.address = address
         self.cluster = ClusterView()
         self._datasets = DatasetShelf()
-        self.recorder = recorder
+        self.listeners, self.store = tuple(listeners), store
         self._lock = threading.Lock()
         self._jobs: dict[str, RemoteJob] = {}
         self._waiting: list[str] = []
@@ -73,24 +93,25 @@ class RayRunner:
             _number("PLAYGROUND_RAY_GPUS_PER_JOB", default_gpus)
         self.cpus_per_job = cpus_per_job or _number("PLAYGROUND_RAY_CPUS_PER_JOB", 1.0)
         self.device = torch.device("cuda" if self.gpus_per_job else "cpu")
-        self._local = JobRunner(max_parallel=1, recorder=recorder)  # for the learning-rate range test
+        self._local = JobRunner(max_parallel=1, listeners=self.listeners, store=store)  # the learning-rate test
         self._spare = None
         self._refill_spare()  # an actor that has imported torch already: the first run starts at once
 
     # The runner interface (the same as the thread runner's)
-    def submit(self, config: RunConfig, dataset: Dataset, on_event=None, trainer=training_events,
-               record: bool = True) -> Job:
-        """Queue a training run on the cluster and return its Job at once.
+    def submit(self, config: RunConfig, dataset: Dataset, listener: JobListener | None = None,
+               trainer: Callable = training_events, record: bool = True) -> Job:
+        """Queue a training run on the cluster and return its Job at once; ValueError when the queue is full.
 
         Another trainer than the usual one (the learning-rate range test: 200 quick steps) runs here,
         in the app's own threads: only the usual trainer's events and weights travel from the cluster.
         """
         if trainer is not training_events:
-            return self._local.submit(config, dataset, on_event, trainer, record)
+            return self._local.submit(config, dataset, listener, trainer, record)
         self._refuse_when_queue_full()
-        job = RemoteJob(config, dataset, on_event)
-        job.recorded = record
-        self._record("job_submitted", job)
+        listeners = (self.listeners if record else ()) + ((listener,) if listener is not None else ())
+        job = RemoteJob(config, dataset, listeners, trainer)
+        for each in job.listeners:
+            each.job_submitted(job)
         with self._lock:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
@@ -165,7 +186,7 @@ class RayRunner:
             with self._lock:
                 if job.id in self._waiting:
                     self._waiting.remove(job.id)
-            self._record("job_ended", job)
+            job.end()
             if job.actor is not None:
                 self._release(job.actor, reusable and job.node is not None)
 
@@ -173,7 +194,7 @@ class RayRunner:
         job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
         initial = None
         if job.config.model.init_from_run:  # the app holds the run store: it prepares the starting weights
-            start_from_saved_run(job.model, job.config, getattr(self.recorder, "store", None))
+            start_from_saved_run(job.model, job.config, self.store)
             initial = model_to_bytes(job.model)
         arguments = (job.id, job.config.to_dict(), self._datasets.reference(job.dataset), initial)
         job.actor = self._take_actor()
@@ -185,7 +206,7 @@ class RayRunner:
             if not ready:
                 if job.status == RunStatus.QUEUED and self._still_waiting(job, queued_since, arguments):
                     pending = job.actor.poll.remote(job.id, 0)
-                elif job.status == RunStatus.QUEUED and job._stop.is_set():
+                elif job.status == RunStatus.QUEUED and job.stop_requested:
                     job.status = RunStatus.STOPPED
                     return
                 continue
@@ -197,7 +218,7 @@ class RayRunner:
                 raise RuntimeError(reply["error"])
             if reply["finished"]:
                 break
-            if job._stop.is_set():
+            if job.stop_requested:
                 job.actor.stop.remote(job.id)
             time.sleep(POLL_SECONDS)
             pending = job.actor.poll.remote(job.id, cursor, self._fair_threads(job))
@@ -218,13 +239,9 @@ class RayRunner:
         return True
 
     def _take_events(self, job: RemoteJob, items: list) -> int:
-        """Hand the actor's events to the listeners, with its weights loaded first; returns how many."""
+        """Hand the actor's events (and weights) to the job; returns how many."""
         for event_dict, weights in items:
-            event = event_from_dict(event_dict)
-            if weights is not None:
-                load_model_bytes(job.model, weights)  # so the recorder saves what the actor has
-            self._record("job_event", job, event)
-            job._add(event)
+            job.report(event_from_dict(event_dict), weights)
         return len(items)
 
     def _started(self, job: RemoteJob, node: str) -> None:
@@ -292,13 +309,3 @@ class RayRunner:
             with self._lock:
                 if self._spare is None and not self._waiting:
                     self._spare = self._new_actor()
-
-    def _record(self, method: str, job: Job, *args) -> None:
-        """Tell the recorder; a disk problem becomes a warning, never a failed run."""
-        if self.recorder is None or not getattr(job, "recorded", True):
-            return
-        try:
-            getattr(self.recorder, method)(job, *args)
-        except Exception as error:
-            import warnings
-            warnings.warn(f"Could not save run {job.id} to disk: {type(error).__name__}: {error}", stacklevel=2)

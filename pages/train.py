@@ -150,6 +150,8 @@ def live_view() -> None:
         runner = get_runner()
         st.info(f"Waiting for a free slot: position {runner.queue_position(job)} in the queue. "
                 f"Up to {runner.max_parallel} runs train at once so that each stays fast.")
+        if job.note:
+            st.warning(job.note)
     latest = history.latest_step
     if job.status == RunStatus.RUNNING:
         if latest is None and history.extracting is not None:

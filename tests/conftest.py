@@ -30,3 +30,16 @@ def ray_cluster():
     connect("local", num_cpus=2)
     yield ray
     ray.shutdown()
+
+
+@pytest.fixture(scope="session")
+def ray_runner(ray_cluster, tmp_path_factory):
+    """A Ray runner on that local Ray, recording into a throw-away run store (runner.store)."""
+    from core.ray_runner import RayRunner
+    from core.run_recorder import RunRecorder
+    from core.runs import RunStore
+
+    store = RunStore(tmp_path_factory.mktemp("ray-runs"))
+    runner = RayRunner("local", listeners=[RunRecorder(store)], store=store)
+    yield runner
+    runner.shutdown()

@@ -5,8 +5,6 @@ import pytest
 
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.jobs import JobRunner
-from core.run_recorder import RunRecorder
-from core.runs import RunStore
 from core.train import Done, StepEnd, Stopped
 
 
@@ -21,17 +19,13 @@ def wait_for(condition, timeout=120.0):
         time.sleep(0.05)
 
 
-@pytest.fixture(scope="module")
-def runner(ray_cluster, tmp_path_factory):
-    from core.ray_runner import RayRunner
-
-    runner = RayRunner("local", recorder=RunRecorder(RunStore(tmp_path_factory.mktemp("ray-runs"))))
-    yield runner
-    runner.shutdown()
+@pytest.fixture
+def runner(ray_runner):
+    return ray_runner
 
 
 def test_a_run_on_ray_matches_the_thread_runner(runner, mnist):
-    local = JobRunner(max_parallel=1).submit(config(), mnist)
+    local = JobRunner(max_parallel=1).submit(config(), mnist)  # the same as the app's thread runner
     remote = runner.submit(config(), mnist)
     assert local.wait(timeout=300) and remote.wait(timeout=300)
     assert remote.status == local.status == "finished", remote.error
@@ -41,7 +35,7 @@ def test_a_run_on_ray_matches_the_thread_runner(runner, mnist):
     assert abs(remote_done.test_accuracy - local_done.test_accuracy) < 0.05
     assert remote_done.test_accuracy > 0.8
     # The app wrote the run: Runs, Inspect and Draw find it as they find a local one.
-    store = runner.recorder.store
+    store = runner.store
     wait_for(lambda: store.get(remote.id).status == "finished", timeout=30)
     assert abs(store.get(remote.id).test_accuracy - remote_done.test_accuracy) < 1e-9
     saved = store.load_model(remote.id)
@@ -57,7 +51,7 @@ def test_stop_reaches_the_remote_run_and_keeps_its_model(runner, mnist):
     assert job.wait(timeout=60)
     assert job.status == "stopped" and any(isinstance(e, Stopped) for e in job.events())
     assert isinstance(job.events()[-1], Done) and job.model is not None
-    wait_for(lambda: runner.recorder.store.get(job.id).status == "stopped", timeout=30)
+    wait_for(lambda: runner.store.get(job.id).status == "stopped", timeout=30)
 
 
 def test_a_lost_actor_fails_its_run_and_the_app_goes_on(runner, ray_cluster, mnist):
@@ -67,7 +61,7 @@ def test_a_lost_actor_fails_its_run_and_the_app_goes_on(runner, ray_cluster, mni
     assert job.wait(timeout=60)
     assert job.status == "failed" and "went away" in job.error and "last saved weights are kept" in job.error, \
         (job.status, job.error)
-    wait_for(lambda: runner.recorder.store.get(job.id).status == "failed", timeout=30)
+    wait_for(lambda: runner.store.get(job.id).status == "failed", timeout=30)
     after = runner.submit(config(subset=500), mnist)
     assert after.wait(timeout=300) and after.status == "finished", (after.status, after.error)
 
@@ -85,12 +79,12 @@ def test_a_run_asking_for_a_missing_gpu_says_so(ray_cluster, mnist, monkeypatch)
 def test_an_unreachable_cluster_falls_back_to_threads(monkeypatch):
     import socket
 
-    from core.runner_choice import make_runner
+    from core.runtime import make_app_runner
 
     with socket.socket() as free:  # a port nothing listens on
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     monkeypatch.setenv("PLAYGROUND_RAY_ADDRESS", f"ray://127.0.0.1:{port}")
-    runner, warning = make_runner()
+    runner, warning = make_app_runner()
     assert isinstance(runner, JobRunner)
     assert "Could not reach the Ray cluster" in warning and "train on this machine" in warning
