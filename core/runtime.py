@@ -42,7 +42,7 @@ def make_app_runner(store: RunStore | None = None) -> tuple[Runner, str | None]:
         return RayRunner(address, listeners=[RunRecorder(store)], store=store), None
     except Exception as error:
         return make_runner(store=store), (f"Could not reach the Ray cluster at {address}, so runs train on this "
-                                          f"machine instead ({type(error).__name__}: {error}).")
+                                          f"machine instead ({error}).")
 
 
 def get_runner() -> Runner:
