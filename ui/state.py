@@ -85,11 +85,17 @@ def keep_settings(keys: tuple[str, ...] = TRAIN_SETTINGS) -> None:
 
 
 def leave_legacy_page_mode() -> None:
-    """Route this run through app.py's st.navigation if Streamlit skipped it.
+    """Every page calls this first: route this run through app.py's st.navigation if Streamlit skipped it.
 
-    When the first request after a server start is a deep link (/inspect), Streamlit
-    runs pages/*.py in its old multipage mode, without app.py. Switching that mode
-    off and rerunning sends the visitor through app.py to the same page.
+    Streamlit still supports its legacy multipage mode, in which each file of a folder named pages/
+    beside the main script is a page. Until some session has called st.navigation, the first request
+    after a server start that is a deep link (/inspect) runs pages/inspect.py in that mode, without
+    app.py (no sidebar, no shared settings). Streamlit has no supported switch for this: its docs
+    advise naming the folder otherwise, and we keep pages/. So the page turns Streamlit's
+    process-wide flag off (as st.navigation itself does) and reruns, which sends the visitor through
+    app.py to the same page. This is the only code that knows about it;
+    tests/pages/test_page_mode.py fails when Streamlit changes what it relies on, and
+    tests/browser/test_deep_link.py checks the behaviour in a browser.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
