@@ -11,6 +11,7 @@ import sys
 
 from core.bundle import save_bundle
 from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES
+from core.coach import read_history
 from core.config import RunConfig
 from core.data import DatasetUnavailable, load_dataset
 from core.paths import runs_dir
@@ -87,7 +88,17 @@ def run_headless(config: RunConfig, dataset, record: bool) -> tuple[object, Done
         for event in events[printed:]:
             print_event(event)
         printed = len(events)
+    print_reading(job)
     return job.model, job.history().done, job.error
+
+
+def print_reading(job) -> None:
+    """The coach's reading of the finished run, one paragraph per finding."""
+    findings = read_history(job.history(), job.config)
+    if findings:
+        print("\nWhat the coach reads in this run:")
+    for finding in findings:
+        print(f"- {finding.sentence()}", flush=True)
 
 
 def print_event(event) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from core.coach_curves import Curves
+from core.choices import DATASETS
+from core.coach_curves import Curves, curves_from_history
 from core.coach_fixes import Fix, fix_for
 from core.config import RunConfig
+from core.history import RunHistory
 
-__all__ = ["Curves", "Finding", "Reading", "read_run", "MAX_FINDINGS"]
+__all__ = ["Curves", "Finding", "Reading", "read_run", "read_history", "MAX_FINDINGS"]
 MAX_FINDINGS = 2
 
 
@@ -110,6 +112,13 @@ def read_run(curves: Curves, config: RunConfig) -> list[Finding]:
     return [Finding(f.reading, f.evidence, fix_for(f.reading, config, curves)) for f in kept]
 
 
+def read_history(history: RunHistory, config: RunConfig) -> list[Finding]:
+    """read_run() on a run's history (a job's live one, or a saved run's)."""
+    dataset = config.data.dataset
+    classes = len(config.data.custom_classes) or (len(DATASETS[dataset].classes) if dataset in DATASETS else 10)
+    return read_run(curves_from_history(history, config.train.epochs, classes), config)
+
+
 def _pct(value: float) -> str:
     return f"{value:.1%}"
 
@@ -120,6 +129,12 @@ def _lr_too_high(c: Curves) -> Finding | None:
                                             f"step {c.diverged_at_step:,}, so training stopped there.")
     if len(c.step_losses) < 8:
         return None
+    early_peak = max(c.step_losses[:max(3, len(c.step_losses) // 5)])
+    if c.tail_loss() >= 0.9 * c.chance_loss and early_peak > 2 * c.chance_loss:
+        return Finding(Reading.LR_TOO_HIGH,
+                       f"The training loss (its error) shot up to {early_peak:.1f} in the first steps — a network "
+                       f"guessing blindly scores {c.chance_loss:.2f} — and ended at {c.tail_loss():.2f}: it learned "
+                       f"nothing (accuracy {_pct(c.tail_accuracy())}).")
     smooth = c.smoothed_losses()
     low_index = min(range(len(smooth)), key=smooth.__getitem__)
     low, end = smooth[low_index], c.tail_loss()

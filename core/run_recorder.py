@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
+from core.coach import read_history
 from core.jobs import Job, JobListener
 from core.runs import BEST, LAST, SAVE_LAST_EVERY_SECONDS, RunStore
 from core.status import RunStatus
@@ -68,9 +69,10 @@ class RunRecorder(JobListener):
                                      elapsed=event.elapsed)
 
     def job_ended(self, job: Job) -> None:
-        """The final status (finished, stopped, diverged or failed with the error)."""
+        """The final status (finished, stopped, diverged or failed with the error) and the coach's reading."""
+        reading = [finding.to_dict() for finding in read_history(job.history(), job.config)]
         with _disk_trouble_is_a_warning(job):
-            self.store.update_status(job.id, status=job.status, error=job.error or "")
+            self.store.update_status(job.id, status=job.status, error=job.error or "", reading=reading)
         with self._lock:
             self._progress.pop(job.id, None)
 

@@ -111,6 +111,9 @@ class RunSummary:
     test_loss: float | None
     folder: Path
     source: str = "trained"  # trained, imported or fine-tuned
+    reading: tuple[dict, ...] = ()  # the coach's findings at the end (core.coach.Finding.to_dict() each)
+    follows: str = ""  # the run this one re-trained with a coach's fix, and the fix in words
+    follows_change: str = ""
 
     @property
     def has_weights(self) -> bool:
@@ -198,7 +201,8 @@ class RunStore:
             float(run.get("created", 0.0)), str(status.get("device", "")), float(status.get("elapsed", 0.0)),
             int(status.get("epochs_done", 0)), int(status.get("best_epoch", 0)),
             status.get("best_validation_accuracy"), status.get("test_accuracy"), status.get("test_loss"),
-            folder, str(run.get("source", "trained")))
+            folder, str(run.get("source", "trained")), tuple(status.get("reading") or ()),
+            str(run.get("follows", "")), str(run.get("follows_change", "")))
 
     def list_runs(self) -> list[RunSummary]:
         """Every readable run, newest first; a damaged or foreign folder is skipped with a warning."""
@@ -226,6 +230,13 @@ class RunStore:
         path = self.folder(run_id) / RUN_FILE
         document = _read_json(path)
         document["name"] = name
+        write_json(path, document)
+
+    def link(self, run_id: str, follows: str, change: str) -> None:
+        """Record that run_id re-trains run follows with one change (a coach's fix), said in words."""
+        path = self.folder(run_id) / RUN_FILE
+        document = _read_json(path)
+        document.update(follows=follows, follows_change=change)
         write_json(path, document)
 
     def delete(self, run_id: str) -> None:

@@ -11,6 +11,7 @@ from core.bundle_file import pack_bundle, unpack_bundle
 from core.run_compare import compare_runs, headline_accuracy, letters
 from core.runs import BEST, LAST, RunStore, RunSummary, runs_have_owners
 from core.status import RunStatus
+from ui.coach_view import compare_with_original, fix_outcomes, stored_reading
 from ui.page_files import page_file
 from ui.run_charts import overlay_curves
 from ui.run_export import export_section
@@ -77,7 +78,7 @@ def comparison(store: RunStore, picked: list[RunSummary]) -> None:
     curves = {letter: store.history(run.id) for letter, run in zip(names, picked)}
     if not all(history.is_empty for history in curves.values()):
         st.plotly_chart(overlay_curves(curves), width="stretch", key="overlay")
-    for sentence in compare_runs(picked):
+    for sentence in compare_runs(picked) + fix_outcomes(picked, names):
         st.markdown(f"- {sentence}")
 
 
@@ -176,6 +177,8 @@ if picked:
         st.info(STATUS_NOTES[chosen.status])
     if chosen.error:
         st.error(f"This run failed: {chosen.error}")
+    stored_reading(chosen)
+    compare_with_original(chosen, by_id)
     rename_and_delete(store, chosen)
     use_elsewhere(chosen)
     export_section(store, chosen)

@@ -7,6 +7,7 @@ from core.history import RunHistory
 from core.runtime import get_runner
 from core.status import RunStatus
 from ui.charts import training_curves
+from ui.coach_view import coach_reading, learning_rate_finder
 from ui.my_images import my_images_section, network_choices
 from ui.my_images_results import my_images_results, reading_text
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
@@ -168,6 +169,7 @@ def live_view() -> None:
     if not history.is_empty:
         st.plotly_chart(training_curves(history), width="stretch", key="curves")
     show_outcome(job, history)
+    coach_reading(job, history)
 
 
 def show_outcome(job, history: RunHistory) -> None:
@@ -198,5 +200,6 @@ with setup:
     busy = job is not None and not job.is_done
     if button_slot.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):
         start_training(config)
+    learning_rate_finder(config)
 with live:
     st.fragment(live_view, run_every=REFRESH_SECONDS if busy else None)()

@@ -55,6 +55,14 @@ def test_loss_that_falls_then_jumps_back_to_guessing_is_learning_rate_too_high()
     assert "blind guessing" in findings[0].evidence and "jumped back up to 2.35" in findings[0].evidence
 
 
+def test_loss_that_shoots_up_at_once_and_stays_at_guessing_is_learning_rate_too_high():
+    c = curves([19.6, 3.4, 4.1, 3.0, 2.8, 2.7, 2.6, 2.7, 2.6, 2.5, 2.4, 2.35], [(4.2, 0.1, 2.45, 0.14), (2.5, 0.1, 2.33, 0.14)],
+               accuracy=[0.1] * 12)
+    findings = read_run(c, RunConfig(train=TrainConfig(optimizer="sgd", learning_rate=5.0)))
+    assert [f.reading for f in findings] == [Reading.LR_TOO_HIGH] and "19.6" in findings[0].evidence
+    assert findings[0].fix.changes == (("train.learning_rate", 0.5),)
+
+
 def test_loss_that_barely_moves_is_learning_rate_too_low_with_a_bigger_rate():
     c = curves(decaying(2.43, 2.10, 160, rate=2.0),
                [(2.41, 0.15, 2.36, 0.15), (2.29, 0.19, 2.23, 0.19), (2.19, 0.22, 2.17, 0.23), (2.15, 0.24, 2.16, 0.24)])
