@@ -53,3 +53,31 @@ def test_find_a_learning_rate_puts_its_suggestion_in_the_knob():
     use.click().run()
     assert at.number_input(key="learning_rate").value == suggestion
     assert 1e-4 <= suggestion <= 0.5
+
+
+def test_runs_page_shows_the_stored_reading_and_whether_the_fix_helped(tmp_path, monkeypatch):
+    from core.coach import Finding, Reading
+    from core.coach_fixes import Fix
+    from core.config import RunConfig, TrainConfig
+    from core.status import RunStatus
+
+    monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
+    store = RunStore()
+    fix = Fix("a learning rate 100 times bigger (0.0001)", (("train.learning_rate", 1e-4),))
+    finding = Finding(Reading.LR_TOO_LOW, "In 1,688 steps the training loss only went from 2.43 to 2.15.", fix)
+    old = store.create(RunConfig(train=TrainConfig(learning_rate=1e-6)), name="slow", status=RunStatus.FINISHED)
+    store.update_status(old, test_accuracy=0.244, reading=[finding.to_dict()])
+    new = store.create(RunConfig(train=TrainConfig(learning_rate=1e-4)), name="fixed", status=RunStatus.FINISHED)
+    store.update_status(new, test_accuracy=0.981)
+    store.link(new, old, fix.label)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/runs.py")
+    at.run()
+    at.multiselect(key="picked_runs").set_value([old]).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "What the coach saw in this run" in text and "Learning rate too low" in text and "2.43 to 2.15" in text
+    at.multiselect(key="picked_runs").set_value([new]).run()
+    next(b for b in at.button if b.label == "Compare with the run it fixed").click().run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "B re-trained A with the coach's suggestion, a learning rate 100 times bigger (0.0001): it helped" in text
