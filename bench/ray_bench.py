@@ -9,6 +9,7 @@ Figures:
 - six visitors pressing Train at once: wall time until all six finish, with the thread runner
   (2 at a time on this machine's cores) and with Ray on two single-CPU worker nodes started on
   this machine (a stand-in for two machines; the head node has no CPU for runs);
+- how long Stop takes to reach the app as a Stopped event, on each runner;
 - the load of the machine, since it is shared.
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ from core.data import load_dataset  # noqa: E402
 from core.jobs import JobRunner  # noqa: E402
 from core.run_recorder import RunRecorder  # noqa: E402
 from core.runs import RunStore  # noqa: E402
-from core.train import Done, StepEnd  # noqa: E402
+from core.train import Done, StepEnd, Stopped  # noqa: E402
 
 
 def figure(name: str, value: str) -> None:
@@ -75,6 +76,7 @@ def overhead(dataset, train_subset: int, root: Path) -> None:
     runner = recorded(RayRunner, root / "ray", "local")
     wait_for_spare(runner)  # the app starts Ray (and its spare actor) when it starts, not on Train
     remote = one_run(runner, config, dataset)
+    stops = {"threads": stop_seconds(JobRunner(), dataset), "ray_local": stop_seconds(runner, dataset)}
     runner.shutdown()
     import ray
 
@@ -82,6 +84,8 @@ def overhead(dataset, train_subset: int, root: Path) -> None:
     for name, result in (("threads", threads), ("ray_local", remote)):
         figure(f"one_run[{name}]", f"first chart point {result['first']:.1f} s | total {result['total']:.1f} s | "
                f"{result['images_per_second']:,.0f} images/s | test accuracy {result['accuracy']:.4f}")
+    figure("stop_seconds", " | ".join(f"{name} {seconds:.2f} s" for name, seconds in stops.items()) +
+           " (Stop pressed to the Stopped event in the app)")
     figure("one_run_ratio", f"total {remote['total'] / threads['total']:.2f}x | first point "
            f"+{remote['first'] - threads['first']:.1f} s | {load()}")
 
@@ -90,6 +94,20 @@ def recorded(runner_class, folder: Path, *arguments):
     """A runner that records its runs to folder, as the app's does."""
     store = RunStore(folder)
     return runner_class(*arguments, listeners=[RunRecorder(store)], store=store)
+
+
+def stop_seconds(runner, dataset) -> float:
+    """Seconds from job.stop() during training until the app holds the Stopped event."""
+    job = runner.submit(default_config(0), dataset)
+    while not any(isinstance(e, StepEnd) for e in job.events()):
+        time.sleep(0.02)
+    start = time.perf_counter()
+    job.stop()
+    while not any(isinstance(e, Stopped) for e in job.events()):
+        time.sleep(0.01)
+    seconds = time.perf_counter() - start
+    job.wait()
+    return seconds
 
 
 def wait_for_spare(runner, timeout: float = 120) -> None:

@@ -82,7 +82,7 @@ class RayRunner:
         connect(address, num_cpus)
         self.address = address
         self.cluster = ClusterView()
-        self._datasets = DatasetShelf()
+        self.datasets = DatasetShelf()
         self.listeners, self.store = tuple(listeners), store
         self._lock = threading.Lock()
         self._jobs: dict[str, RemoteJob] = {}
@@ -168,9 +168,10 @@ class RayRunner:
         """Stop every run and release the spare actor (the cluster itself stays up unless it is ours)."""
         for job in list(self._jobs.values()):
             job.stop()
-        if self._spare is not None:
-            ray.kill(self._spare)
-            self._spare = None
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is not None and ray.is_initialized():
+            ray.kill(spare)
 
     # Following one job
     def _follow(self, job: RemoteJob) -> None:
@@ -186,9 +187,11 @@ class RayRunner:
             with self._lock:
                 if job.id in self._waiting:
                     self._waiting.remove(job.id)
-            job.end()
-            if job.actor is not None:
-                self._release(job.actor, reusable and job.node is not None)
+            try:
+                job.end()
+            finally:
+                if job.actor is not None:
+                    self._release(job.actor, reusable and job.node is not None)
 
     def _train_remotely(self, job: RemoteJob) -> None:
         job.model = build_model(job.config.model, job.dataset.info.input_shape, len(job.dataset.info.classes))
@@ -196,7 +199,7 @@ class RayRunner:
         if job.config.model.init_from_run:  # the app holds the run store: it prepares the starting weights
             start_from_saved_run(job.model, job.config, self.store)
             initial = model_to_bytes(job.model)
-        arguments = (job.id, job.config.to_dict(), self._datasets.reference(job.dataset), initial)
+        arguments = (job.id, job.config.to_dict(), self.datasets.reference(job.dataset), initial)
         job.actor = self._take_actor()
         job.actor.train.remote(*arguments)
         cursor, queued_since = 0, time.monotonic()

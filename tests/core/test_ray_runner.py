@@ -88,3 +88,8 @@ def test_an_unreachable_cluster_falls_back_to_threads(monkeypatch):
     runner, warning = make_app_runner()
     assert isinstance(runner, JobRunner)
     assert "Could not reach the Ray cluster" in warning and "train on this machine" in warning
+
+
+def test_a_dataset_goes_into_the_object_store_once(runner, mnist):
+    first = runner.datasets.reference(mnist)
+    assert runner.datasets.reference(mnist) == first  # every run on MNIST shares this one copy
