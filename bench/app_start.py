@@ -71,9 +71,17 @@ def cold_start(timeout: float = 120) -> tuple[float, float]:
     return seconds, megabytes
 
 
-def train_in_browser(train_subset: int, epochs: int, timeout: float = 600) -> float | None:
-    """Press Train in Chromium on this same machine and watch the live page until the run ends;
-    the run's own training time (None without Chromium). The browser's drawing competes with training."""
+# True once the live chart (Plotly) holds at least one training point.
+FIRST_POINT_SHOWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    chart => (chart.data || []).some(trace => trace.name === 'training' && (trace.x || []).length > 0))"""
+
+
+def train_in_browser(train_subset: int, epochs: int, timeout: float = 600) -> tuple[float, float] | None:
+    """Press Train in Chromium on this same machine and watch the live page until the run ends.
+
+    Returns the run's own training time (the browser's drawing competes with it) and the seconds from
+    the click to the first point on the live chart; None without Chromium.
+    """
     if not CHROMIUM.exists():
         return None
     from playwright.sync_api import sync_playwright
@@ -85,13 +93,18 @@ def train_in_browser(train_subset: int, epochs: int, timeout: float = 600) -> fl
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 950})
-            link = f"?dataset=mnist&model=fast_cnn&subset={train_subset}&epochs={epochs}"  # a share link's setup
+            link = f"?dataset=mnist&subset={train_subset}&epochs={epochs}"  # a share link's setup, default network
             page.goto(f"http://127.0.0.1:{port}/{link}")
-            page.get_by_role("button", name="▶ Train").click()
+            button = page.get_by_role("button", name="▶ Train")
+            button.wait_for(timeout=timeout * 1000)
+            pressed = time.perf_counter()
+            button.click()
+            page.wait_for_function(FIRST_POINT_SHOWN, timeout=timeout * 1000, polling=20)
+            first_point = time.perf_counter() - pressed
             page.get_by_text("Test accuracy").wait_for(timeout=timeout * 1000)
             browser.close()
         status = next(Path(runs).glob("*/status.json"))
-        return json.loads(status.read_text())["elapsed"]
+        return json.loads(status.read_text())["elapsed"], first_point
     finally:
         server.terminate()
         server.wait(timeout=10)

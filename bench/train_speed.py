@@ -15,17 +15,19 @@ import statistics
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 
+from bench.keras_peer import keras_samples_per_second
 from bench.app_start import cold_start, train_in_browser, train_through_app
 from bench.reference import reference_samples_per_second, unpack_mnist
 from core.choices import scratch_presets
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import load_dataset
 from core.device import describe_device, pick_device
-from core.models import PRESETS, build_model
+from core.models import PRESETS, PresetInfo, build_model, build_preset
 from core.train import EpochEnd, StepEnd, evaluate, train
 
 
@@ -47,10 +49,10 @@ def on_fresh_thread(function, *args):
     return result[0]
 
 
-def project_samples_per_second(preset: str, dataset, steps: int, device) -> float:
-    """Our trainer at batch 64 with Adam, images per second after 5 warm-up steps."""
-    config = RunConfig(DataConfig(train_subset=(steps + 5) * 64), ModelConfig(preset=preset),
-                       TrainConfig(batch_size=64, epochs=1, log_every=5))
+def project_samples_per_second(preset: str, dataset, steps: int, device, batch_size: int = 64) -> float:
+    """Our trainer with Adam (learning rate 0.001), images per second after 5 warm-up steps."""
+    config = RunConfig(DataConfig(train_subset=(steps + 5) * batch_size), ModelConfig(preset=preset),
+                       TrainConfig(batch_size=batch_size, epochs=1, log_every=5))
     model = build_model(config.model, dataset.info.input_shape, 10)
     steps_seen = []
     for event in train(model, dataset, config, device):
@@ -59,7 +61,7 @@ def project_samples_per_second(preset: str, dataset, steps: int, device) -> floa
             if event.step == event.total_steps:
                 break  # the validation and test passes that follow are not training
     first, last = steps_seen[0], steps_seen[-1]
-    return (last.step - first.step) * 64 / (last.elapsed - first.elapsed)
+    return (last.step - first.step) * batch_size / (last.elapsed - first.elapsed)
 
 
 def throughput(dataset, steps: int, device) -> None:
@@ -70,16 +72,35 @@ def throughput(dataset, steps: int, device) -> None:
             build_model(ModelConfig(preset=preset), dataset.info.input_shape, 10), root, steps))
         figure(f"samples_per_second[{preset}]",
                f"project {ours:,.0f} | reference {reference:,.0f} | ratio {ours / reference:.2f}x")
+    # The articles' own setting: LeNet-style, Adam, batch 32, trained by Keras 3 on its torch backend.
+    ours = on_fresh_thread(project_samples_per_second, "lenet", dataset, steps, device, 32)
+    keras = on_fresh_thread(keras_samples_per_second, dataset, steps)
+    figure("samples_per_second[keras_lenet]", "not measured (Keras is not installed)" if keras is None else
+           f"project {ours:,.0f} | keras {keras:,.0f} | ratio {ours / keras:.2f}x")
 
 
-def seconds_to_accuracy(dataset, seed: int, target: float, device, train_subset: int) -> float | None:
-    """Seconds of training (test checks excluded) until an epoch ends at >= target test accuracy."""
-    preset = PRESETS["fast_cnn"]
-    config = RunConfig(DataConfig(train_subset=train_subset), ModelConfig("fast_cnn"),
+# The default before round two (issue 15), trained in the same run so that the ratio holds on a busy day.
+PREVIOUS_DEFAULT = replace(PRESETS["fast_cnn"], key="previous_default", optimizer="adam", learning_rate=0.01,
+                           batch_size=128, epochs=4, schedule="one_cycle",
+                           conv_layers=(("conv", 16, 3, 1, True), ("pool",), ("conv", 32, 3, 1, True), ("pool",)),
+                           dense_sizes=())
+
+
+def default_preset() -> PresetInfo:
+    """The network and settings a user gets by pressing Train without changing anything."""
+    return PRESETS[ModelConfig().preset]
+
+
+def seconds_to_accuracy(dataset, preset: PresetInfo, seed: int, target: float, device, train_subset: int,
+                        to_the_end: bool) -> tuple[float | None, float]:
+    """Seconds of training (test checks excluded) until an epoch ends at >= target test accuracy,
+    and the test accuracy of the last epoch trained (all of them when to_the_end)."""
+    config = RunConfig(DataConfig(train_subset=train_subset), ModelConfig(),
                        TrainConfig(preset.optimizer, preset.learning_rate, preset.batch_size, preset.epochs,
-                                   schedule=preset.schedule, seed=seed, log_every=100))
-    model = build_model(config.model, dataset.info.input_shape, 10)
-    checking = 0.0
+                                   schedule=preset.schedule, seed=seed))
+    torch.manual_seed(seed)
+    model = build_preset(preset, dataset.info.input_shape, 10)
+    checking, reached, accuracy = 0.0, None, 0.0
     for event in train(model, dataset, config, device):
         if isinstance(event, EpochEnd):
             training_seconds = event.elapsed - checking  # train()'s clock also ran during our checks
@@ -87,34 +108,62 @@ def seconds_to_accuracy(dataset, seed: int, target: float, device, train_subset:
             _, accuracy = evaluate(model, dataset, dataset.test_x, dataset.test_y, device)
             model.train()
             checking += time.perf_counter() - started
-            print(f"  seed {seed} epoch {event.epoch}: test accuracy {accuracy:.4f}", flush=True)
-            if accuracy >= target:
-                return training_seconds
-    return None
+            print(f"  {preset.key} seed {seed} epoch {event.epoch}: test accuracy {accuracy:.4f} "
+                  f"after {training_seconds:.1f} s", flush=True)
+            if accuracy >= target and reached is None:
+                reached = training_seconds
+                if not to_the_end:
+                    break
+    return reached, accuracy
+
+
+def _median_line(times: list[float | None]) -> tuple[str, float | None]:
+    shown = ", ".join("not reached" if t is None else f"{t:.1f}" for t in times)
+    if any(t is None for t in times):
+        return f"median not reached by every seed | seeds {shown}", None
+    median = statistics.median(times)
+    return f"median {median:.1f} s | seeds {shown}", median
 
 
 def time_to_99(dataset, seeds: list[int], device, train_subset: int) -> None:
-    times = [on_fresh_thread(seconds_to_accuracy, dataset, seed, 0.99, device, train_subset) for seed in seeds]
-    shown = ", ".join("not reached" if t is None else f"{t:.1f}" for t in times)
-    reached = [t for t in times if t is not None]
-    median = f"{statistics.median(reached):.1f} s" if len(reached) == len(times) else "not reached by every seed"
-    figure("seconds_to_99_percent[fast_cnn]", f"median {median} | seeds {shown}")
+    """The default network (run to its last epoch) and the previous default, seeds interleaved."""
+    new, old, finals = [], [], []
+    for seed in seeds:
+        reached, final = on_fresh_thread(seconds_to_accuracy, dataset, default_preset(), seed, 0.99, device,
+                                         train_subset, True)
+        new.append(reached)
+        finals.append(final)
+        old.append(on_fresh_thread(seconds_to_accuracy, dataset, PREVIOUS_DEFAULT, seed, 0.99, device,
+                                   train_subset, False)[0])
+    new_line, new_median = _median_line(new)
+    old_line, old_median = _median_line(old)
+    final_accuracies = ", ".join(f"{100 * accuracy:.2f}" for accuracy in finals)
+    figure(f"seconds_to_99_percent[{default_preset().key}]", f"{new_line} | final accuracy {final_accuracies} %")
+    figure("seconds_to_99_percent[previous_default]", old_line)
+    figure("seconds_to_99_percent_vs_previous_default",
+           "not measured (a seed did not reach 99%)" if new_median is None or old_median is None else
+           f"{new_median / old_median:.2f} (target: at most 0.50)")
 
 
 def ui_overhead(dataset, device, train_subset: int, epochs: int) -> None:
-    preset = PRESETS["fast_cnn"]  # the Train page's defaults, as train_through_app leaves them
-    config = RunConfig(DataConfig(train_subset=train_subset), ModelConfig("fast_cnn"),
+    preset = default_preset()  # the Train page's defaults, as train_through_app leaves them
+    config = RunConfig(DataConfig(train_subset=train_subset), ModelConfig(preset.key),
                        TrainConfig(preset.optimizer, preset.learning_rate, preset.batch_size, epochs,
                                    schedule=preset.schedule))
     headless = on_fresh_thread(lambda: list(train(build_model(config.model, dataset.info.input_shape, 10),
                                                   dataset, config, device))[-1].elapsed)
     through_app = train_through_app(train_subset, epochs)
-    figure("ui_overhead[fast_cnn]", f"headless {headless:.1f} s | app with page polling {through_app:.1f} s "
+    figure(f"ui_overhead[{preset.key}]", f"headless {headless:.1f} s | app with page polling {through_app:.1f} s "
            f"| ratio {through_app / headless:.2f}")
     in_browser = train_in_browser(train_subset, epochs)
-    figure("ui_overhead_browser_here[fast_cnn]", "not measured (no Chromium)" if in_browser is None else
-           f"headless {headless:.1f} s | watched in Chromium on this machine {in_browser:.1f} s "
-           f"| ratio {in_browser / headless:.2f}")
+    if in_browser is None:
+        figure(f"ui_overhead_browser_here[{preset.key}]", "not measured (no Chromium)")
+        figure("first_point_seconds", "not measured (no Chromium)")
+        return
+    watched, first_point = in_browser
+    figure(f"ui_overhead_browser_here[{preset.key}]", f"headless {headless:.1f} s | watched in Chromium on this "
+           f"machine {watched:.1f} s | ratio {watched / headless:.2f}")
+    figure("first_point_seconds", f"{first_point:.2f} (from the click on Train to the first point on the live chart)")
 
 
 def prediction_latency(repeats: int) -> None:

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from core.bundle import save_bundle
-from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES
+from core.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES
 from core.coach import read_history
 from core.config import RunConfig
 from core.data import DatasetUnavailable, load_dataset
@@ -23,7 +23,7 @@ def parse_config(argv: list[str] | None = None) -> tuple[RunConfig, argparse.Nam
     """Command-line flags -> RunConfig; preset defaults fill what is not given."""
     parser = argparse.ArgumentParser(description="Train a Neural Playground model without the browser.")
     parser.add_argument("--dataset", default="mnist", choices=list(DATASETS))
-    parser.add_argument("--preset", default="fast_cnn", choices=list(PRESETS))
+    parser.add_argument("--preset", default=DEFAULT_PRESET, choices=list(PRESETS))
     parser.add_argument("--optimizer", default=None, choices=list(OPTIMIZERS), help="default: the preset's")
     parser.add_argument("--schedule", default=None, choices=list(SCHEDULES), help="default: the preset's")
     for flag, kind in (("learning-rate", float), ("batch-size", int), ("epochs", int), ("dropout", float)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES
+from core.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES
 
 
 def _check_range(name: str, value: float, low: float, high: float, hint: str = "") -> None:
@@ -45,7 +45,7 @@ class DataConfig:
 class ModelConfig:
     """Which network to build."""
 
-    preset: str = "fast_cnn"
+    preset: str = DEFAULT_PRESET
     activation: str = "relu"
     dropout: float = 0.0  # chance of switching off a neuron during training
     init_from_run: str = ""  # fine-tuning: start from this saved run's weights ("" = random start)

@@ -9,9 +9,10 @@ Charts, the command line, recipes and the model picker read this instead of scan
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
+from core.curve import BoundedCurve
 from core.status import RunStatus
 from core.train import (
     Diverged,
@@ -37,6 +38,8 @@ class RunHistory:
     stopped: Stopped | None = None
     done: Done | None = None
     event_count: int = 0
+    # The training curve for charts: every report, or their averages once there are more than fit on a chart
+    curve: BoundedCurve = field(default_factory=BoundedCurve)
 
     @classmethod
     def from_events(cls, events: Iterable[Event]) -> "RunHistory":
@@ -51,6 +54,8 @@ class RunHistory:
         self.event_count += 1
         if isinstance(event, StepEnd):
             self.steps.append(event)
+            self.curve.add(event.step / (self.started.steps_per_epoch if self.started else 1),
+                           event.loss, event.accuracy)
         elif isinstance(event, EpochEnd):
             self.epochs.append(event)
         elif isinstance(event, Started):
@@ -80,19 +85,23 @@ class RunHistory:
         """How training ended (finished, stopped, diverged), or None while it goes on."""
         return self.done.status if self.done else None
 
-    # Curves: training loss and accuracy every few steps, placed on an epoch axis (1.5 = mid second epoch).
+    def copy(self) -> "RunHistory":
+        """A copy that later add() calls on this one leave alone (the live view reads one while training goes on)."""
+        return replace(self, steps=list(self.steps), epochs=list(self.epochs), curve=self.curve.copy())
+
+    # Curves: training loss and accuracy every few steps, placed on an epoch axis (1.5 = mid second epoch),
+    # averaged down to at most core.curve.MAX_POINTS points so that a chart costs the same in a long run.
     @property
     def step_epochs(self) -> list[float]:
-        per_epoch = self.started.steps_per_epoch if self.started else 1
-        return [event.step / per_epoch for event in self.steps]
+        return self.curve.x
 
     @property
     def step_losses(self) -> list[float]:
-        return [event.loss for event in self.steps]
+        return self.curve.losses
 
     @property
     def step_accuracies(self) -> list[float]:
-        return [event.accuracy for event in self.steps]
+        return self.curve.accuracies
 
     # Per-epoch figures, one value per finished epoch.
     @property

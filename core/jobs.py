@@ -65,6 +65,7 @@ class Job:
         self.listeners = tuple(listeners)  # told about this job (the runner's, plus any of its own)
         self.trainer = trainer  # train()'s signature: yields events, the last one with a status
         self._events: list[Event] = []
+        self._history, self._history_seen = RunHistory(), 0  # caught up lazily: a refresh reads new events only
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
@@ -74,8 +75,13 @@ class Job:
             return list(self._events)
 
     def history(self) -> RunHistory:
-        """The events so far, summarised: curves, latest progress, final result."""
-        return RunHistory.from_events(self.events())
+        """The events so far, summarised: curves, latest progress, final result (a copy, at the cost of
+        a list copy: the page reads it every refresh)."""
+        with self._lock:
+            for event in self._events[self._history_seen:]:
+                self._history.add(event)
+            self._history_seen = len(self._events)
+            return self._history.copy()
 
     def stop(self) -> None:
         """Ask the run to end; the trainer checks before every step."""

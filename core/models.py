@@ -19,17 +19,17 @@ def _activation(name: str) -> nn.Module:
 
 
 def _conv_stack(spec: tuple, in_channels: int, activation: str) -> list[tuple[str, nn.Module]]:
-    """spec items: ("conv", out_channels, kernel, padding, batch_norm) or ("pool",)."""
+    """spec items: ("conv", out_channels, kernel, padding, batch_norm[, stride]) or ("pool",)."""
     layers, conv_index, pool_index = [], 0, 0
     for item in spec:
         if item[0] == "pool":
             pool_index += 1
             layers.append((f"pool{pool_index}", nn.MaxPool2d(2)))
             continue
-        _, out_channels, kernel, padding, batch_norm = item
+        _, out_channels, kernel, padding, batch_norm, *stride = item
         conv_index += 1
         layers.append((f"conv{conv_index}", nn.Conv2d(in_channels, out_channels, kernel, padding=padding,
-                                                      bias=not batch_norm)))
+                                                      stride=stride[0] if stride else 1, bias=not batch_norm)))
         if batch_norm:
             layers.append((f"bn{conv_index}", nn.BatchNorm2d(out_channels)))
         layers.append((f"act{conv_index}", _activation(activation)))
@@ -64,12 +64,18 @@ def build_model(config: ModelConfig, input_shape: tuple[int, int, int], num_clas
         from core.pretrained import build_pretrained
 
         return build_pretrained(num_classes, input_shape, preset.pretrained == "last_blocks", config.dropout)
-    layers = _conv_stack(preset.conv_layers, input_shape[0], config.activation)
+    return build_preset(preset, input_shape, num_classes, config.activation, config.dropout)
+
+
+def build_preset(preset: PresetInfo, input_shape: tuple[int, int, int], num_classes: int,
+                 activation: str = "relu", dropout: float = 0.0) -> nn.Sequential:
+    """The layers of a from-scratch PresetInfo, registered or not (the benchmark builds a former default)."""
+    layers = _conv_stack(preset.conv_layers, input_shape[0], activation)
     flat = _flat_size(layers, input_shape)  # C*H*W for a network without convolutions
     layers.append(("flatten", nn.Flatten()))
-    if config.dropout > 0 and not preset.dense_sizes:
-        layers.append(("dropout", nn.Dropout(config.dropout)))
-    layers += _dense_head(preset.dense_sizes, flat, num_classes, config.activation, config.dropout)
+    if dropout > 0 and not preset.dense_sizes:
+        layers.append(("dropout", nn.Dropout(dropout)))
+    layers += _dense_head(preset.dense_sizes, flat, num_classes, activation, dropout)
     return nn.Sequential(OrderedDict(layers))
 
 

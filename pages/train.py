@@ -1,7 +1,7 @@
 """Train page: pick data, a network and its settings, then watch it learn live."""
 import streamlit as st
 
-from core.choices import ACTIVATIONS, DATASETS, OPTIMIZERS, PRESETS, SCHEDULES, Registry
+from core.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES, Registry
 from core.config import CUSTOM_PREFIX, DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.history import RunHistory
 from core.runtime import get_runner
@@ -20,6 +20,9 @@ MY_IMAGES = "my_images"
 # How often the live view redraws while training. Every second, the browser's redrawing cost a run
 # about 20% more time than every 2 s when browser and server shared a 2-core machine.
 REFRESH_SECONDS = 2.0
+# Until the first chart point arrives, it looks sooner (a run's first point comes within a second or so),
+# then goes back to REFRESH_SECONDS with one full rerun.
+FIRST_POINT_REFRESH_SECONDS = 0.25
 
 
 def dataset_title(choice: str) -> str:
@@ -30,7 +33,7 @@ def dataset_changed() -> None:
     """Own pictures start with the pretrained network; the built-in datasets with the default one."""
     own = st.session_state.dataset == MY_IMAGES
     if own != bool(PRESETS[st.session_state.preset].pretrained):
-        st.session_state.preset = "efficientnet_lite0" if own else "fast_cnn"
+        st.session_state.preset = "efficientnet_lite0" if own else DEFAULT_PRESET
         apply_preset_defaults()
 
 
@@ -51,7 +54,7 @@ def apply_preset_defaults() -> None:
 def setup_form():
     """The setup column; returns (config or None after showing what is wrong, a slot for Train)."""
     if "preset" not in st.session_state:
-        st.session_state.update(preset="fast_cnn", augment=False)
+        st.session_state.update(preset=DEFAULT_PRESET, augment=False)
         apply_preset_defaults()
     # Defaults live in the session state only: a widget given both a value= and a kept state warns.
     for key, default in (("weight_decay", 0.0), ("seed", 0), ("validation_split", 0.1)):
@@ -147,6 +150,8 @@ def live_view() -> None:
     if job.is_done and st.session_state.get("shown_done") != job.id:
         st.session_state.shown_done = job.id
         st.rerun()  # a full rerun stops the polling and re-enables Train
+    if st.session_state.get("live_refresh") == FIRST_POINT_REFRESH_SECONDS and history.latest_step is not None:
+        st.rerun()  # the first point is in: a full rerun draws it and slows the polling down
     if job.status == RunStatus.QUEUED:
         runner = get_runner()
         st.info(f"Waiting for a free slot: position {runner.queue_position(job)} in the queue. "
@@ -202,4 +207,7 @@ with setup:
         start_training(config)
     learning_rate_finder(config)
 with live:
-    st.fragment(live_view, run_every=REFRESH_SECONDS if busy else None)()
+    waiting_for_first_point = busy and job.history().latest_step is None
+    st.session_state.live_refresh = (FIRST_POINT_REFRESH_SECONDS if waiting_for_first_point else
+                                     REFRESH_SECONDS if busy else None)
+    st.fragment(live_view, run_every=st.session_state.live_refresh)()

@@ -26,7 +26,8 @@ def add_curves(figure: go.Figure, history: RunHistory, train_style: dict, valida
     """
     for column, train_y, validation_y in ((1, history.step_losses, history.validation_losses),
                                           (2, history.step_accuracies, history.validation_accuracies)):
-        figure.add_trace(go.Scatter(x=history.step_epochs, y=train_y, mode="lines", showlegend=column == 1,
+        figure.add_trace(go.Scatter(x=history.step_epochs, y=train_y, showlegend=column == 1,
+                                    mode="lines" if len(train_y) > 1 else "markers",  # a lone point shows too
                                     **train_style), row=1, col=column)
         figure.add_trace(go.Scatter(x=history.epoch_numbers, y=validation_y, mode="lines+markers",
                                     showlegend=column == 1, **validation_style), row=1, col=column)

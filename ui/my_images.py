@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from core import settings
-from core.choices import PRESETS, scratch_presets
+from core.choices import DEFAULT_PRESET, PRESETS, scratch_presets
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
 from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, read_zip
 from core.kept_datasets import discard, keep, owner_of
@@ -26,7 +26,7 @@ def _read(data: bytes, size: int, colour: bool):
 
 def uses_pretrained() -> bool:
     """Whether the chosen network is the pretrained one (it reads colour pictures of 128 or 224 px)."""
-    return bool(PRESETS[st.session_state.get("preset", "fast_cnn")].pretrained)
+    return bool(PRESETS[st.session_state.get("preset", DEFAULT_PRESET)].pretrained)
 
 
 def size_widgets() -> tuple[int, bool]:

@@ -4,10 +4,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.choices import DEFAULT_PRESET, scratch_presets
+
 ROOT = Path(__file__).resolve().parents[2]
-FIGURES = ["machine", "samples_per_second[fast_cnn]", "samples_per_second[mlp_512]",
-           "samples_per_second[simple_cnn]", "samples_per_second[lenet]", "samples_per_second[tiny_cifar]",
-           "seconds_to_99_percent[fast_cnn]", "ui_overhead[fast_cnn]", "ui_overhead_browser_here[fast_cnn]",
+DEFAULT = DEFAULT_PRESET
+FIGURES = ["machine", *(f"samples_per_second[{preset}]" for preset in scratch_presets()),
+           "samples_per_second[keras_lenet]",
+           f"seconds_to_99_percent[{DEFAULT}]", "seconds_to_99_percent[previous_default]",
+           "seconds_to_99_percent_vs_previous_default",
+           f"ui_overhead[{DEFAULT}]", f"ui_overhead_browser_here[{DEFAULT}]", "first_point_seconds",
            "predict_latency_ms",
            "app_cold_start_seconds", "app_memory_mb_with_mnist"]
 
@@ -20,5 +25,6 @@ def test_quick_benchmark_prints_every_figure():
     assert names == FIGURES
     ratios = re.findall(r"ratio ([\d.]+)", result.stdout)
     with_browser = Path("/usr/bin/chromium").exists()  # otherwise the browser figure says "not measured"
-    assert len(ratios) == 6 + with_browser and all(float(r) > 0 for r in ratios)
+    # every preset against the textbook pipeline, Keras, the app's overhead, the browser's
+    assert len(ratios) == len(scratch_presets()) + 2 + with_browser and all(float(r) > 0 for r in ratios)
     assert float(re.search(r"app_cold_start_seconds: ([\d.]+)", result.stdout).group(1)) > 0

@@ -3,6 +3,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
+from core.choices import DEFAULT_PRESET
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.share import from_query, has_setup, to_query
 
@@ -25,7 +26,7 @@ def test_a_link_restores_the_same_setup(config):
 
 
 def test_a_default_setup_gives_a_short_link():
-    assert to_query(RunConfig()) == {"dataset": "mnist", "model": "fast_cnn"}
+    assert to_query(RunConfig()) == {"dataset": "mnist", "model": DEFAULT_PRESET}
 
 
 def test_a_link_without_a_setup_is_recognised():

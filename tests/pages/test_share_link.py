@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.choices import DEFAULT_PRESET
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.runs import RunStore
 from core.share import from_query, to_query
@@ -21,13 +22,13 @@ def open_train_page(query: dict | None = None) -> AppTest:
 def test_the_url_follows_the_setup(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
     at = open_train_page()
-    assert at.query_params["dataset"] == "mnist" and at.query_params["model"] == "fast_cnn"
+    assert at.query_params["dataset"] == "mnist" and at.query_params["model"] == DEFAULT_PRESET
     at.selectbox(key="optimizer").set_value("sgd_momentum").run()
     at.number_input(key="epochs").set_value(7).run()
     link = dict(at.query_params)
     config = from_query(link)
     assert config.train.optimizer == "sgd_momentum" and config.train.epochs == 7
-    assert config.model.preset == "fast_cnn"
+    assert config.model.preset == DEFAULT_PRESET
     assert config.train.learning_rate == at.number_input(key="learning_rate").value
 
 
@@ -56,7 +57,7 @@ def test_a_broken_link_is_explained_and_the_usual_setup_shown(tmp_path, monkeypa
     at = open_train_page({"dataset": "mnist", "lr": "very fast"})
     assert not at.exception
     assert any("could not be used" in w.value for w in at.warning)
-    assert at.selectbox(key="preset").value == "fast_cnn"
+    assert at.selectbox(key="preset").value == DEFAULT_PRESET
 
 
 def test_fine_tuning_needs_the_same_network_and_image_size(tmp_path, monkeypatch):
