@@ -139,6 +139,15 @@ def start_training(config: RunConfig) -> None:
     st.rerun()
 
 
+def rerun_page_when_due(job, history: RunHistory) -> None:
+    """A full rerun when the polling must change: the run ended, or its first chart point is in."""
+    if job.is_done and st.session_state.get("shown_done") != job.id:
+        st.session_state.shown_done = job.id
+        st.rerun()  # stops the polling and re-enables Train
+    if st.session_state.get("live_refresh") == FIRST_POINT_REFRESH_SECONDS and history.latest_step is not None:
+        st.rerun()  # draws the first point and slows the polling down to REFRESH_SECONDS
+
+
 def live_view() -> None:
     """Progress, charts and results of this session's run; polls while it trains."""
     job = current_job()
@@ -147,11 +156,7 @@ def live_view() -> None:
                 "The charts will appear here and update as the network learns.")
         return
     history = job.history()
-    if job.is_done and st.session_state.get("shown_done") != job.id:
-        st.session_state.shown_done = job.id
-        st.rerun()  # a full rerun stops the polling and re-enables Train
-    if st.session_state.get("live_refresh") == FIRST_POINT_REFRESH_SECONDS and history.latest_step is not None:
-        st.rerun()  # the first point is in: a full rerun draws it and slows the polling down
+    rerun_page_when_due(job, history)
     if job.status == RunStatus.QUEUED:
         runner = get_runner()
         st.info(f"Waiting for a free slot: position {runner.queue_position(job)} in the queue. "
