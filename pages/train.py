@@ -1,4 +1,6 @@
 """Train page: pick data, a network and its settings, then watch it learn live."""
+import math
+
 import streamlit as st
 
 from core.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES, Registry
@@ -192,11 +194,12 @@ def show_outcome(job, history: RunHistory) -> None:
         st.info(f"Stopped at step {history.stopped.step:,} as asked. The model trained so far is kept.")
     if done is not None:
         left, middle, right = st.columns(3)
-        left.metric("Test accuracy", f"{done.test_accuracy:.2%}",
+        measured = math.isfinite(done.test_accuracy)  # not when stopped before any training (pictures being read)
+        left.metric("Test accuracy", f"{done.test_accuracy:.2%}" if measured else "not measured",
                     help="Share of the 10,000-ish test images, never seen in training, that it gets right.")
-        middle.metric("Test loss", f"{done.test_loss:.4f}", help="How wrong it is on average; lower is better.")
+        middle.metric("Test loss", f"{done.test_loss:.4f}" if measured else "not measured", help="How wrong it is on average; lower is better.")
         right.metric("Training time", f"{done.elapsed:,.1f} s")
-        if job.dataset.info.name.startswith(CUSTOM_PREFIX) and job.model is not None:
+        if job.dataset.info.name.startswith(CUSTOM_PREFIX) and job.model is not None and measured:
             my_images_results(job, done)
 
 

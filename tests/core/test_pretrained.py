@@ -116,3 +116,19 @@ def test_a_pretrained_run_is_recorded_and_summarised(tmp_path):
     with torch.no_grad():
         x = dataset.to_input(dataset.test_x.float())
         assert torch.allclose(loaded.model(x), job.model.eval()(x), atol=1e-5)
+
+
+def test_stop_while_the_pictures_are_read_ends_the_run_at_once():
+    import threading
+
+    dataset = build_dataset(colour_pictures(per_class=6))
+    model = build_model(ModelConfig("efficientnet_lite0"), dataset.info.input_shape, 2)
+    stop = threading.Event()
+    stop.set()
+    from core.features import FeatureCache
+    from core.feature_training import train_pretrained
+
+    events = list(train_pretrained(model, dataset, config_for(dataset, "efficientnet_lite0"), torch.device("cpu"),
+                                   stop, FeatureCache()))
+    assert [type(event).__name__ for event in events][-2:] == ["Stopped", "Done"]
+    assert events[-1].status == "stopped"
