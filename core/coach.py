@@ -129,12 +129,6 @@ def _lr_too_high(c: Curves) -> Finding | None:
                                             f"step {c.diverged_at_step:,}, so training stopped there.")
     if len(c.step_losses) < 8:
         return None
-    early_peak = max(c.step_losses[:max(3, len(c.step_losses) // 5)])
-    if c.tail_loss() >= 0.9 * c.chance_loss and early_peak > 2 * c.chance_loss:
-        return Finding(Reading.LR_TOO_HIGH,
-                       f"The training loss (its error) shot up to {early_peak:.1f} in the first steps — a network "
-                       f"guessing blindly scores {c.chance_loss:.2f} — and ended at {c.tail_loss():.2f}: it learned "
-                       f"nothing (accuracy {_pct(c.tail_accuracy())}).")
     smooth = c.smoothed_losses()
     low_index = min(range(len(smooth)), key=smooth.__getitem__)
     low, end = smooth[low_index], c.tail_loss()
@@ -144,6 +138,12 @@ def _lr_too_high(c: Curves) -> Finding | None:
                        f"The training loss (its error) fell to {low:.2f} by step {c.steps[low_index]:,}, then "
                        f"jumped back up to {end:.2f}{stuck} and stayed there"
                        + (f"; accuracy ended at {_pct(c.tail_accuracy())}." if c.step_accuracies else "."))
+    early_peak = max(c.step_losses[:max(3, len(c.step_losses) // 5)])
+    if c.tail_loss() >= 0.9 * c.chance_loss and early_peak > 2 * c.chance_loss:
+        return Finding(Reading.LR_TOO_HIGH,
+                       f"The training loss (its error) shot up to {early_peak:.1f} in the first steps — a network "
+                       f"guessing blindly scores {c.chance_loss:.2f} — and ended at {c.tail_loss():.2f}: it learned "
+                       f"nothing (accuracy {_pct(c.tail_accuracy())}).")
     return None
 
 
