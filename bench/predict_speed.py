@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from core.bundle import load_bundle
 from core.predict import predict_canvas
-from ui.model_picker import DEMO_MODEL
+from core.paths import DEMO_MODEL
 
 CANVAS_SIZE = 280
 

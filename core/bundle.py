@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from core.atomic import write_atomically, write_json
 from core.config import RunConfig
 from core.data import DatasetInfo, dataset_info
 from core.models import build_model
@@ -29,17 +28,14 @@ class LoadedModel:
     metrics: dict = field(default_factory=dict)  # e.g. {"test_accuracy": 0.99}
 
 
-def write_atomically(path: Path, write) -> None:
-    """write(tmp_path), then rename over path: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(handle)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+def has_bundle(folder: Path) -> bool:
+    """True when folder holds a bundle's weights."""
+    return (Path(folder) / WEIGHTS_FILE).is_file()
+
+
+def saved_at(folder: Path) -> float:
+    """When the bundle's weights were written (seconds since the epoch); OSError if they are gone."""
+    return (Path(folder) / WEIGHTS_FILE).stat().st_mtime
 
 
 def save_bundle(folder: Path, model: nn.Module, config: RunConfig, metrics: dict | None = None) -> None:
@@ -48,7 +44,7 @@ def save_bundle(folder: Path, model: nn.Module, config: RunConfig, metrics: dict
     state = {name: tensor.detach().cpu().contiguous() for name, tensor in model.state_dict().items()}
     write_atomically(folder / WEIGHTS_FILE, lambda tmp: save_file(state, tmp))
     document = {"run": config.to_dict(), "metrics": metrics or {}}
-    write_atomically(folder / CONFIG_FILE, lambda tmp: Path(tmp).write_text(json.dumps(document, indent=2)))
+    write_json(folder / CONFIG_FILE, document)
 
 
 def model_from_state(config: RunConfig, state: dict[str, torch.Tensor]) -> nn.Module:

@@ -6,7 +6,6 @@ normalised floats, so a dataset costs 1 byte per pixel (MNIST: 55 MB in all).
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,8 @@ import torch
 
 from core import settings
 from core.choices import DATASETS, DatasetInfo
+from core.dataset import Dataset, to_model_input  # noqa: F401  (re-exported: most modules import them from here)
+from core.kept_datasets import load_kept
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_MNIST = PROJECT_ROOT / "assets" / "mnist"
@@ -37,27 +38,6 @@ def dataset_info(data_config) -> DatasetInfo:
     channels = data_config.custom_shape[0]
     return DatasetInfo(data_config.dataset, "My images", data_config.custom_classes, data_config.custom_shape,
                        (0.5,) * channels, (0.25,) * channels, False)
-
-
-@dataclass
-class Dataset:
-    info: DatasetInfo
-    train_x: torch.Tensor  # (N, C, H, W) uint8
-    train_y: torch.Tensor  # (N,) int64
-    test_x: torch.Tensor
-    test_y: torch.Tensor
-    source: str  # where the images came from, shown to the user
-
-    def to_input(self, images: torch.Tensor) -> torch.Tensor:
-        """0-255 images (uint8 or float) -> normalised float model input, on the images' device."""
-        return to_model_input(images, self.info)
-
-
-def to_model_input(images: torch.Tensor, info: DatasetInfo) -> torch.Tensor:
-    """0-255 images (N, C, H, W) -> the normalised floats a model of this dataset was trained on."""
-    mean = torch.tensor(info.mean, device=images.device).view(1, -1, 1, 1)
-    std = torch.tensor(info.std, device=images.device).view(1, -1, 1, 1)
-    return (images.float() / 255.0 - mean) / std
 
 
 def data_dir() -> Path | None:
@@ -178,8 +158,6 @@ def register_custom(dataset: Dataset) -> None:
 def load_dataset(name: str, download: bool = True) -> Dataset:
     """Load a dataset into memory; raises DatasetUnavailable with a helpful message."""
     if name.startswith("custom:"):
-        from core.kept_datasets import load_kept  # late import: kept_datasets imports this module
-
         dataset = CUSTOM_DATASETS.get(name) or load_kept(name)
         if dataset is None:
             raise DatasetUnavailable("These images were uploaded in an earlier session and not kept. "

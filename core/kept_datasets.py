@@ -7,9 +7,10 @@ from pathlib import Path
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
-from core.bundle import write_atomically
+from core.atomic import write_atomically
 from core.config import CUSTOM_PREFIX
-from core.data import Dataset, DatasetInfo
+from core.choices import DatasetInfo
+from core.dataset import Dataset
 from core.paths import runs_dir
 
 

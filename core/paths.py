@@ -6,6 +6,7 @@ from pathlib import Path
 from core import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_MODEL = PROJECT_ROOT / "assets" / "demo_model"  # the shipped model a first visitor draws for
 
 
 def runs_dir() -> Path:

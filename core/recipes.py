@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from core.atomic import write_json
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.data import Dataset, DatasetUnavailable, load_dataset
 from core.device import describe_device
@@ -175,14 +174,7 @@ def save_result(name: str, summary: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     values = load_results(name)
     values[summary["version"]] = summary
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w") as temp_file:
-            json.dump(values, temp_file, indent=2)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_json(path, values)
 
 
 def _summary(name: str, fast: bool, measured: float, seconds: float, device: str, **details) -> dict:

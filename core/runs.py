@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -26,7 +25,8 @@ import torch
 from torch import nn
 
 from core import settings
-from core.bundle import LoadedModel, load_bundle, model_from_state, save_bundle
+from core.atomic import write_json
+from core.bundle import LoadedModel, has_bundle, load_bundle, model_from_state, save_bundle, saved_at
 from core.config import RunConfig
 from core.history import RunHistory
 from core.paths import runs_dir
@@ -60,19 +60,6 @@ def _process_alive(token: str) -> bool:
         return abs(psutil.Process(int(pid)).create_time() - float(started)) < 0.01
     except (ValueError, psutil.Error):
         return False
-
-
-def write_json(path: Path, document: dict) -> None:
-    """Write document as JSON to path atomically (temporary file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w") as file:
-            json.dump(document, file, indent=2)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def event_to_dict(event: Event) -> dict:
@@ -117,7 +104,21 @@ class RunSummary:
 
     @property
     def has_weights(self) -> bool:
-        return any((self.folder / part / "model.safetensors").is_file() for part in (BEST, LAST))
+        return any(has_bundle(self.folder / part) for part in (BEST, LAST))
+
+    def weights_folder(self, which: str = BEST) -> Path | None:
+        """The bundle folder of the run's best (or last) weights, else the other one; None if neither."""
+        for part in (which, LAST if which == BEST else BEST):
+            if has_bundle(self.folder / part):
+                return self.folder / part
+        return None
+
+    def weights_saved_at(self) -> float:
+        """When the run's newest weights were written; OSError when it has none (any more)."""
+        times = [saved_at(self.folder / part) for part in (BEST, LAST) if has_bundle(self.folder / part)]
+        if not times:
+            raise FileNotFoundError(f"The run {self.id} has no weights.")
+        return max(times)
 
 
 class RunStore:
@@ -251,11 +252,11 @@ class RunStore:
     def load_model(self, run_id: str, which: str = BEST) -> LoadedModel:
         """The run's best weights (or last, or whichever exists) as a ready model."""
         summary = self.get(run_id)
-        for part in (which, LAST if which == BEST else BEST):
-            if (summary.folder / part / "model.safetensors").is_file():
-                loaded = load_bundle(summary.folder / part, label=summary.name)
-                loaded.metrics.setdefault("run_id", run_id)
-                return loaded
+        folder = summary.weights_folder(which)
+        if folder is not None:
+            loaded = load_bundle(folder, label=summary.name)
+            loaded.metrics.setdefault("run_id", run_id)
+            return loaded
         raise ValueError(f"The run '{summary.name}' has no saved weights yet (it saves after each epoch).")
 
     def import_model(self, config: RunConfig, state: dict[str, torch.Tensor], metrics: dict, name: str) -> str:

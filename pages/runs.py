@@ -9,7 +9,7 @@ import streamlit as st
 from core import settings
 from core.bundle_file import pack_bundle, unpack_bundle
 from core.run_compare import compare_runs, headline_accuracy, letters
-from core.runs import BEST, LAST, RunStore, RunSummary, runs_have_owners
+from core.runs import RunStore, RunSummary, runs_have_owners
 from core.status import RunStatus
 from ui.coach_view import compare_with_original, fix_outcomes, stored_reading
 from ui.page_files import page_file
@@ -113,10 +113,10 @@ def use_elsewhere(run: RunSummary) -> None:
     if not run.has_weights:
         st.caption("No weights saved yet: a run saves them after each epoch.")
         return
-    part = BEST if (run.folder / BEST / "model.safetensors").is_file() else LAST
+    folder = run.weights_folder()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", run.name).strip("-")[:60] or run.id
     left, middle, right = st.columns(3)
-    left.download_button("Download model (.zip)", data=lambda: pack_bundle(run.folder / part),
+    left.download_button("Download model (.zip)", data=lambda: pack_bundle(folder),
                          file_name=f"{slug}.zip", mime="application/zip", on_click="ignore",
                          help="One file: the weights (safetensors) and the settings (JSON). Upload it below, "
                               "in any copy of this playground.")

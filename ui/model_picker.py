@@ -6,13 +6,12 @@ from pathlib import Path
 import streamlit as st
 
 from core import settings
-from core.bundle import LoadedModel, load_bundle
-from core.data import PROJECT_ROOT
+from core.bundle import LoadedModel, has_bundle, load_bundle
+from core.paths import DEMO_MODEL
 from core.runs import RunStore, RunSummary
 from core.runtime import get_runner
 from core.status import RunStatus
 
-DEMO_MODEL = PROJECT_ROOT / "assets" / "demo_model"
 SAVED_RUNS_LISTED = settings.integer("PLAYGROUND_SAVED_MODELS")  # the newest saved runs offered in the select box
 
 
@@ -56,10 +55,8 @@ def saved_models(skip_ids: set[str]) -> list[LoadedModel]:
     store, models = RunStore(), []
     runs = [run for run in store.list_runs() if run.has_weights and run.status != RunStatus.RUNNING and run.id not in skip_ids]
     for run in runs[:SAVED_RUNS_LISTED]:
-        weights = [run.folder / part / "model.safetensors" for part in ("best", "last")]
         try:
-            saved_at = max(path.stat().st_mtime for path in weights if path.is_file())
-            models.append(_saved_run_model(str(store.root), run.id, saved_at, _saved_label(run)))
+            models.append(_saved_run_model(str(store.root), run.id, run.weights_saved_at(), _saved_label(run)))
         except (ValueError, OSError):
             continue  # deleted or damaged since listing: the Runs page says more
     return models
@@ -72,7 +69,7 @@ def available_models() -> dict[str, LoadedModel]:
     whatever someone else saved last), then saved runs.
     """
     models = {f"job:{job_id}": model for job_id, model in session_models().items()}
-    if (DEMO_MODEL / "model.safetensors").is_file():
+    if has_bundle(DEMO_MODEL):
         models["demo"] = _demo_model(str(DEMO_MODEL))
     in_memory = {job_id for job_id in st.session_state.get("job_ids", []) if get_runner().get(job_id) is not None}
     models.update({f"run:{model.metrics['run_id']}": model for model in saved_models(in_memory)})

@@ -15,7 +15,7 @@ from core.predict import predict, predict_canvas
 from core.preprocess import MAX_UPLOAD_BYTES, canvas_to_digit, ink_box, ink_from_pixels, is_empty, upload_to_picture
 from core.train import evaluate
 from tests import drawings
-from ui.model_picker import DEMO_MODEL
+from core.paths import DEMO_MODEL
 
 DRAWN = {"1": drawings.one, "0": drawings.zero, "7": drawings.seven}
 
