@@ -1,6 +1,6 @@
 """The coach on real runs: what it reads, and test accuracy before and after its fix; the LR finder's time.
 
-    .venv/bin/python -m bench.coach_bench            # full: about 8 minutes on 2 quiet CPU cores
+    .venv/bin/python -m bench.coach_bench            # full: about 5 minutes on 2 quiet CPU cores (estimated)
     .venv/bin/python -m bench.coach_bench --quick    # tiny budget: checks every figure prints
 
 Runs (MNIST, the default network with its own settings unless said):
