@@ -121,28 +121,41 @@ def train(page, done, results: dict, quick: bool = False) -> str:
     return f"default network (Fast CNN, MNIST, {images} images, 4 epochs) in {seconds:.0f} s, test accuracy {accuracy}"
 
 
+INK = "canvas => canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.some(v => v > 128)"
+
+
+def stroke(page, points: list[tuple[float, float]]) -> None:
+    """Draw one stroke like a hand; again if it did not land (a canvas being replaced after Clear)."""
+    for _ in range(5):
+        canvas = page.locator("canvas.upper-canvas")
+        canvas.wait_for(timeout=120_000)
+        box = canvas.bounding_box()
+        page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+        page.mouse.down()
+        for x, y in points[1:]:
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=6)
+        page.mouse.up()
+        if page.locator("canvas.dc-canvas.lower-canvas").evaluate(INK):
+            return
+        time.sleep(1)
+    raise RuntimeError("five strokes in a row left no ink on the canvas")
+
+
 def draw(page, done, results: dict) -> str:
     page.get_by_text("Draw a digit (0 to 9)").wait_for(timeout=120_000)
     one = [(145, 40), (143, 100), (141, 160), (140, 235)]
     zero = [(140 + 60 * math.sin(2 * math.pi * t / 36), 140 - 95 * math.cos(2 * math.pi * t / 36)) for t in range(38)]
     drawings = 0
     while not done.is_set() or drawings == 0:
-        canvas = page.locator("canvas.upper-canvas")
-        canvas.wait_for(timeout=60_000)
-        box = canvas.bounding_box()
-        points = one if drawings % 2 == 0 else zero
-        page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
-        page.mouse.down()
-        for x, y in points[1:]:
-            page.mouse.move(box["x"] + x, box["y"] + y, steps=6)
-        page.mouse.up()
+        stroke(page, one if drawings % 2 == 0 else zero)
         page.locator(".draw-answer").wait_for(timeout=120_000)
         drawings += 1
         results["drawer so far"] = f"{drawings} digits drawn and read"
         time.sleep(THINK_SECONDS)
-        page.get_by_role("button", name="Clear").click()
+        old_canvas = page.locator("canvas.upper-canvas").element_handle()
+        page.get_by_role("button", name="Clear").click()  # a new, empty canvas replaces the old one
+        page.wait_for_function("canvas => !canvas.isConnected", arg=old_canvas, timeout=120_000)
         page.locator(".draw-answer").wait_for(state="detached", timeout=120_000)
-        page.get_by_text("Draw a digit (0 to 9)").wait_for(timeout=120_000)
     return f"{drawings} digits drawn and read"
 
 
