@@ -54,7 +54,11 @@ def running_app(runs_dir: Path, main_file: str = "app.py"):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=20)  # a busy machine can take a while to shut a training server down
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 @pytest.fixture(scope="session")
