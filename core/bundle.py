@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from torch import nn
 from core.atomic import write_atomically, write_json
 from core.config import RunConfig
 from core.data import DatasetInfo, dataset_info
+from core.limits import MAX_MODEL_PARAMETERS
 from core.models import build_model
 
 WEIGHTS_FILE, CONFIG_FILE = "model.safetensors", "config.json"
@@ -47,8 +50,26 @@ def save_bundle(folder: Path, model: nn.Module, config: RunConfig, metrics: dict
     write_json(folder / CONFIG_FILE, document)
 
 
+def expected_tensors(config: RunConfig) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
+    """Name -> (shape, dtype) of every tensor of config's network, worked out without allocating it.
+
+    ValueError when the network would be larger than any this playground builds.
+    """
+    info = dataset_info(config.data)
+    with torch.device("meta"), warnings.catch_warnings():  # shapes only: no memory for the numbers
+        warnings.simplefilter("ignore", UserWarning)  # pretrained weights copied onto meta tensors: a no-op
+        model = build_model(config.model, info.input_shape, len(info.classes))
+    tensors = {name: (tuple(tensor.shape), tensor.dtype) for name, tensor in model.state_dict().items()}
+    parameters = sum(math.prod(shape) for shape, _ in tensors.values())
+    if parameters > MAX_MODEL_PARAMETERS:
+        raise ValueError(f"This network would have {parameters:,} weights; the playground builds at most "
+                         f"{MAX_MODEL_PARAMETERS:,}, so it is refused.")
+    return tensors
+
+
 def model_from_state(config: RunConfig, state: dict[str, torch.Tensor]) -> nn.Module:
     """Build the architecture of config and load state, checking every name and shape."""
+    expected_tensors(config)  # refuses an oversized network before building it
     info = dataset_info(config.data)
     model = build_model(config.model, info.input_shape, len(info.classes))
     expected = model.state_dict()
@@ -70,7 +91,7 @@ def load_bundle(folder: Path, label: str | None = None) -> LoadedModel:
     try:
         document = json.loads((folder / CONFIG_FILE).read_text())
         config = RunConfig.from_dict(document["run"])
-    except (OSError, KeyError, TypeError, json.JSONDecodeError) as error:
+    except (OSError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
         raise ValueError(f"The model's config.json is missing or unreadable ({error}).") from error
     try:
         state = load_file(folder / WEIGHTS_FILE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +16,11 @@ from pathlib import Path
 import torch
 from safetensors.torch import load as load_safetensors
 
-from core.bundle import CONFIG_FILE, WEIGHTS_FILE, model_from_state
+from core.bundle import CONFIG_FILE, WEIGHTS_FILE, expected_tensors, model_from_state
 from core.config import RunConfig
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # unpacked; the largest preset is a few MB
+from core.limits import MAX_CONFIG_BYTES, MAX_SAFETENSORS_HEADER_BYTES
+from core.safe_zip import ZIP_ERRORS, open_zip, read_entry, zip_problem
+from core.safetensors_header import check_header
 PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".joblib", ".npy")
 
 
@@ -51,39 +53,43 @@ def unpack_bundle(data: bytes, filename: str) -> UploadedModel:
     if suffix != ".zip":
         raise ValueError("Upload a model bundle: the .zip (model.safetensors + config.json) that the Runs page's "
                          "Download button gives.")
-    files = _read_zip(data)
-    config, metrics = _read_config(files[CONFIG_FILE])
+    with open_zip(data, "The file") as archive:
+        entries = _bundle_entries(archive)
+        try:
+            config, metrics = _read_config(read_entry(archive, entries[CONFIG_FILE], MAX_CONFIG_BYTES))
+            expected = expected_tensors(config)  # from the config alone: nothing allocated yet
+            largest = 8 + MAX_SAFETENSORS_HEADER_BYTES + sum(math.prod(shape) * 8 for shape, _ in expected.values())
+            raw = read_entry(archive, entries[WEIGHTS_FILE], largest)
+            check_header(raw, expected)
+        except ValueError as error:
+            raise ValueError(f"The bundle cannot be used: {str(error).rstrip('.')}.") from error
     try:
-        state = load_safetensors(files[WEIGHTS_FILE])
+        state = load_safetensors(raw)
     except Exception as error:  # safetensors raises several types for bad files
         raise ValueError(f"{WEIGHTS_FILE} in the bundle is not a valid safetensors file ({error}).") from error
     model_from_state(config, state)  # raises ValueError naming the first layer that does not fit
     return UploadedModel(config, state, metrics, Path(filename).stem)
 
 
-def _read_zip(data: bytes) -> dict[str, bytes]:
+def _bundle_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise ValueError("The file is not a readable .zip bundle.") from error
-    with archive:
         entries = {Path(info.filename).name: info for info in archive.infolist() if not info.is_dir()}
-        missing = [name for name in (WEIGHTS_FILE, CONFIG_FILE) if name not in entries]
-        if missing:
-            raise ValueError(f"The bundle must hold {WEIGHTS_FILE} and {CONFIG_FILE}; missing: {', '.join(missing)}.")
-        if sum(entries[name].file_size for name in (WEIGHTS_FILE, CONFIG_FILE)) > MAX_UPLOAD_BYTES:
-            raise ValueError("The bundle is far larger than any model this playground builds, so it is refused.")
-        return {name: archive.read(entries[name]) for name in (WEIGHTS_FILE, CONFIG_FILE)}
+    except ZIP_ERRORS as error:
+        raise ValueError(f"The bundle is not a readable zip archive: {zip_problem(error)}.") from error
+    missing = [name for name in (WEIGHTS_FILE, CONFIG_FILE) if name not in entries]
+    if missing:
+        raise ValueError(f"The bundle must hold {WEIGHTS_FILE} and {CONFIG_FILE}; missing: {', '.join(missing)}.")
+    return entries
 
 
 def _read_config(raw: bytes) -> tuple[RunConfig, dict]:
     try:
         document = json.loads(raw)
         config = RunConfig.from_dict(document["run"])
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
-        raise ValueError(f"{CONFIG_FILE} in the bundle is not a playground model description ({error}).") from error
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise ValueError(f"{CONFIG_FILE} is not a playground model description ({str(error)[:100]})") from error
     except ValueError as error:
-        raise ValueError(f"{CONFIG_FILE} in the bundle has a setting this playground refuses: {error}") from error
+        raise ValueError(f"{CONFIG_FILE} has a setting this playground refuses: {error}") from error
     metrics = document.get("metrics", {})
     metrics = {key: value for key, value in metrics.items() if isinstance(value, (int, float))} \
         if isinstance(metrics, dict) else {}

@@ -5,6 +5,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from core.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES
+from core.limits import IMAGE_CHANNELS, IMAGE_SIZES, MAX_CLASS_NAME_CHARS, MAX_CLASSES
 
 
 def _check_range(name: str, value: float, low: float, high: float, hint: str = "") -> None:
@@ -13,6 +14,20 @@ def _check_range(name: str, value: float, low: float, high: float, hint: str = "
 
 
 CUSTOM_PREFIX = "custom:"  # the user's own images: "custom:<id>"
+
+
+def _check_custom(classes: tuple, shape: tuple) -> None:
+    """Own images: only class lists and picture sizes that the My images upload itself produces."""
+    if not 2 <= len(classes) <= MAX_CLASSES:
+        raise ValueError(f"Your own images need between 2 and {MAX_CLASSES:,} classes, got {len(classes):,}.")
+    if not all(isinstance(name, str) and 0 < len(name) <= MAX_CLASS_NAME_CHARS for name in classes) \
+            or len(set(classes)) != len(classes):
+        raise ValueError("Class names must be different, non-empty pieces of text (a folder name each).")
+    sizes = ", ".join(f"{size}x{size}" for size in IMAGE_SIZES)
+    if len(shape) != 3 or any(type(value) is not int for value in shape) or shape[0] not in IMAGE_CHANNELS \
+            or shape[1] not in IMAGE_SIZES or shape[2] != shape[1]:
+        raise ValueError(f"Your own images are square, {sizes} pixels, in colour (3 channels) or grey (1); "
+                         f"got the shape {shape!r:.60}.")
 
 
 @dataclass(frozen=True)
@@ -31,8 +46,7 @@ class DataConfig:
         object.__setattr__(self, "custom_classes", tuple(self.custom_classes))  # JSON gives lists
         object.__setattr__(self, "custom_shape", tuple(self.custom_shape))
         if self.dataset.startswith(CUSTOM_PREFIX):
-            if len(self.custom_classes) < 2 or len(self.custom_shape) != 3:
-                raise ValueError("Your own images need at least two classes and an image size.")
+            _check_custom(self.custom_classes, self.custom_shape)
         else:
             DATASETS.check(self.dataset)
         _check_range("Validation split", self.validation_split, 0.01, 0.5,
@@ -104,12 +118,35 @@ class RunConfig:
     @classmethod
     def from_dict(cls, values: dict) -> "RunConfig":
         """Rebuild from to_dict() output; unknown keys are refused with a message."""
+        if not isinstance(values, dict):
+            raise ValueError("The run settings are not a set of named values.")
         parts = {}
         for name, part_class in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig)):
-            part = dict(values.get(name, {}))
+            part = values.get(name, {})
+            if not isinstance(part, dict):
+                raise ValueError(f"The {name} settings are not a set of named values.")
             known = {f.name for f in dataclasses.fields(part_class)}
             unknown = set(part) - known
             if unknown:
                 raise ValueError(f"Unknown {name} setting(s): {', '.join(sorted(unknown))}.")
+            for field_ in dataclasses.fields(part_class):
+                if field_.name in part:
+                    _check_type(f"{name}.{field_.name}", part[field_.name], field_.default)
             parts[name] = part_class(**part)
         return cls(**parts)
+
+
+def _check_type(name: str, value, default) -> None:
+    """A value read from a file has the kind of its default: text, whole number, number, yes/no or list."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+    else:  # tuples, stored as JSON lists
+        ok = isinstance(value, (list, tuple))
+    if not ok:
+        raise ValueError(f"The setting {name} has a value of the wrong kind: {value!r:.60}.")

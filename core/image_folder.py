@@ -7,12 +7,11 @@ skipped and listed; decompression bombs, too many files and oversized archives a
 from __future__ import annotations
 
 import hashlib
-import io
 import stat
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Callable
 
 import numpy as np
 import torch
@@ -20,14 +19,18 @@ from PIL import Image
 
 from core.config import CUSTOM_PREFIX
 from core.data import Dataset, DatasetInfo
+from core.limits import MAX_ARCHIVE_FILES, MAX_IMAGE_PIXELS, MAX_ZIP_PIXELS, MIN_IMAGES_PER_CLASS  # noqa: F401
+from core.picture import open_picture, picture_size
+from core.safe_zip import ZIP_ERRORS, open_zip, read_entry, zip_problem
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 ARCHIVE_SUFFIXES = {".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar"}
 MAX_ARCHIVE_BYTES = 50 * 2**20  # the app's upload limit
-MAX_FILES = 5000
+MAX_FILES = MAX_ARCHIVE_FILES
 MAX_TOTAL_UNPACKED = 500 * 2**20
-MAX_IMAGE_PIXELS = 40_000_000  # about 6300 x 6300: anything larger is treated as a bomb
-MIN_IMAGES_PER_CLASS = 5
+
+
+Progress = Callable[[float, str], None]
 
 
 @dataclass
@@ -39,19 +42,10 @@ class ImageFolderReport:
 
 
 def decode_image(data: bytes, size: int, colour: bool) -> np.ndarray:
-    """Image bytes -> (C, size, size) uint8; ValueError for corrupt or bomb-sized images."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.width * image.height > MAX_IMAGE_PIXELS:
-                    raise ValueError(f"too many pixels ({image.width}x{image.height})")
-                image = image.convert("RGB" if colour else "L").resize((size, size), Image.BILINEAR)
-                pixels = np.asarray(image, dtype=np.uint8)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValueError("too many pixels (a decompression bomb?)") from error
-    except (OSError, SyntaxError, Image.UnidentifiedImageError) as error:
-        raise ValueError("not a readable image") from error
+    """Image bytes -> (C, size, size) uint8; ValueError for damaged, bomb-sized or strip-shaped images."""
+    image = open_picture(data, 4 * size)  # shrunk in place first: no full-size copy beyond the decode
+    image = image.convert("RGB" if colour else "L").resize((size, size), Image.BILINEAR)
+    pixels = np.asarray(image, dtype=np.uint8)
     return pixels.transpose(2, 0, 1) if colour else pixels[None]
 
 
@@ -63,7 +57,10 @@ def _class_and_name(path: str) -> tuple[str, str] | None:
 def _check_archive(archive: zipfile.ZipFile, size_in_bytes: int) -> list[zipfile.ZipInfo]:
     if size_in_bytes > MAX_ARCHIVE_BYTES:
         raise ValueError(f"The archive is {size_in_bytes / 2**20:.0f} MB; the limit is {MAX_ARCHIVE_BYTES // 2**20} MB.")
-    entries = [info for info in archive.infolist() if not info.is_dir()]
+    try:
+        entries = [info for info in archive.infolist() if not info.is_dir()]
+    except ZIP_ERRORS as error:
+        raise ValueError(f"This file is not a readable zip archive: {zip_problem(error)}.") from error
     if len(entries) > MAX_FILES:
         raise ValueError(f"The archive holds {len(entries):,} files; the limit is {MAX_FILES:,}.")
     if sum(info.file_size for info in entries) > MAX_TOTAL_UNPACKED:
@@ -88,29 +85,41 @@ def _skip_reason(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def read_zip(data: bytes, size: int = 32, colour: bool = True) -> tuple[dict[str, list[np.ndarray]], ImageFolderReport]:
-    """Images per class folder from zip bytes, plus the report of what was skipped."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise ValueError("This file is not a zip archive.") from error
-    report, images = ImageFolderReport(), {}
-    with archive:
-        for info in _check_archive(archive, len(data)):
+def read_zip(data: bytes, size: int = 32, colour: bool = True, progress: Progress | None = None,
+             ) -> tuple[dict[str, list[np.ndarray]], ImageFolderReport]:
+    """Images per class folder from zip bytes, plus the report of what was skipped.
+
+    progress(share done, what is being read) is called as the pictures are decoded.
+    """
+    report, images, budget = ImageFolderReport(), {}, MAX_ZIP_PIXELS
+    with open_zip(data, "This file") as archive:
+        entries = _check_archive(archive, len(data))
+        for number, info in enumerate(entries):
+            if progress is not None and number % 10 == 0:
+                progress(number / len(entries), f"Reading picture {number + 1:,} of {len(entries):,}…")
             reason = _skip_reason(info)
             if reason is None:
                 try:
-                    pixels = decode_image(archive.read(info), size, colour)
+                    raw = read_entry(archive, info, MAX_TOTAL_UNPACKED)
+                    budget -= _pixels_claimed(raw, budget)
+                    pixels = decode_image(raw, size, colour)
                 except ValueError as error:
-                    reason = str(error)
-                except (zipfile.BadZipFile, OSError, EOFError):
-                    reason = "damaged inside the archive"
+                    reason = str(error).removeprefix(f"{info.filename}: ")
             if reason:
                 report.skipped.append((info.filename, reason))
                 continue
             images.setdefault(_class_and_name(info.filename)[0], []).append(pixels)
     report.counts = {name: len(items) for name, items in sorted(images.items())}
     return images, report
+
+
+def _pixels_claimed(raw: bytes, budget: int) -> int:
+    """The picture's pixel count from its header; ValueError once the archive's pictures exceed the budget."""
+    width, height = picture_size(raw)
+    if width * height > budget:
+        raise ValueError(f"skipped: the pictures before it already add up to about {MAX_ZIP_PIXELS // 1_000_000:,} "
+                         "megapixels, as much as one upload may decode (shrink the pictures first)")
+    return width * height
 
 
 def check_classes(counts: dict[str, int]) -> None:

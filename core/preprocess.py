@@ -8,16 +8,13 @@ All pixels here are float 0-255 with bright ink on black, like the training imag
 """
 from __future__ import annotations
 
-import io
-import warnings
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
 from core.data import DatasetInfo
-from core.image_folder import MAX_IMAGE_PIXELS
+from core.picture import PictureRefused, open_picture
 
 DIGIT_FIELD = 28  # MNIST images are 28x28
 DIGIT_BOX = 20  # the longer side of the digit inside it
@@ -26,6 +23,7 @@ PAPER_NOISE = 0.1 * 255  # after the background is removed, dimmer than this is 
 MIN_INK_SHARE = 0.002  # less ink than 0.2% of the picture: a speck, not a digit
 MIN_BOX_SHARE = 0.08  # a digit smaller than 8% of the picture's side: a dot, not a digit
 MAX_UPLOAD_BYTES = 10 * 2**20  # a photo of a digit needs far less; refuse bigger files before decoding
+MAX_SIDE = 512  # an upload is shrunk to this before any float copy: plenty for a 28x28 or 64x64 model
 
 
 def ink_from_pixels(pixels: np.ndarray) -> np.ndarray:
@@ -115,24 +113,16 @@ def canvas_to_digit(canvas_pixels: np.ndarray | None) -> np.ndarray | None:
 
 
 def open_upload(data: bytes) -> Image.Image:
-    """Uploaded bytes -> a decoded PIL image; ValueError for files too big, not images, damaged or bombs."""
+    """Uploaded bytes -> a decoded PIL image, shrunk to at most MAX_SIDE; ValueError if unusable."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValueError(f"The file is {len(data) / 2**20:.1f} MB; pictures up to "
                          f"{MAX_UPLOAD_BYTES // 2**20} MB are accepted. A photo of one digit needs far less.")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)  # refuse, don't just warn
-            image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise ValueError(f"The picture is {image.width} x {image.height} pixels, too many to read safely "
-                                 f"(the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels). Make it smaller.")
-            image.load()  # decode now, so a damaged file fails here and not later
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValueError("The picture claims so many pixels that opening it could exhaust the memory, "
-                         "so it was refused.") from error
-    except (OSError, SyntaxError, Image.UnidentifiedImageError) as error:
+        return open_picture(data, MAX_SIDE)
+    except PictureRefused as error:
+        raise ValueError(f"The picture cannot be used: {error}. Make it smaller.") from error
+    except ValueError as error:
         raise ValueError("This file is not a picture that can be read (PNG or JPEG), or it is damaged.") from error
-    return image
 
 
 def _pixels_of(image: Image.Image) -> np.ndarray:
