@@ -17,6 +17,7 @@ from torch import nn
 
 from core import settings
 from core.config import RunConfig
+from core.cpu_share import CpuShare
 from core.data import Dataset
 from core.device import describe_device, pick_device
 from core.feature_training import training_events
@@ -170,6 +171,7 @@ class JobRunner:
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._waiting: list[str] = []
+        self._cpu_share = CpuShare()
 
     def submit(self, config: RunConfig, dataset: Dataset, listener: JobListener | None = None,
                trainer: Callable = training_events, record: bool = True) -> Job:
@@ -227,7 +229,7 @@ class JobRunner:
         """CPU threads for one running job: more threads than cores slows everyone down."""
         with self._lock:
             running = sum(job.status == RunStatus.RUNNING for job in self._jobs.values())
-        return max(1, settings.cores() // max(1, running))
+        return self._cpu_share.threads_for(running)  # cores other processes keep busy are left to them
 
     def _forget_old_jobs(self) -> None:
         finished = [job for job in self._jobs.values() if job.is_done]

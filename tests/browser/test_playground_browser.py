@@ -35,6 +35,9 @@ def test_clicking_the_plane_adds_points_and_training_runs_live(page):
                            arg=epoch.element_handle(), timeout=30_000)
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Train").wait_for(timeout=15_000)
+    # The buttons are drawn before the live view: wait for the view's paused caption, drawn after its
+    # epoch counter, or the counter read here may still be the one from before the last training tick.
+    page.get_by_text(re.compile(r"hollow\. Click anywhere on the plane")).wait_for(timeout=15_000)
     paused_at = epoch.inner_text()
     page.wait_for_timeout(1500)
     assert epoch.inner_text() == paused_at
