@@ -8,7 +8,7 @@ from core.jobs import Job
 from core.recipes import PUBLISHED_FIGURES, RECIPES, Recipe, load_results, recipe_config, run_tiny_recipe, start_recipe
 from core.runtime import get_runner
 from core.status import RunStatus
-from ui.state import cached_dataset, leave_legacy_page_mode, why_visitor_must_wait
+from ui.state import cached_dataset, leave_legacy_page_mode, own_run, why_visitor_must_wait
 
 leave_legacy_page_mode()
 
@@ -42,6 +42,7 @@ def start(recipe: Recipe, fast: bool) -> None:
         return
     st.session_state.setdefault("recipe_jobs", {})[recipe.name] = (job.id, fast)
     st.session_state.setdefault("job_ids", []).append(job.id)  # other pages can use the trained model
+    own_run(job.id)
 
 
 def describe_settings(recipe: Recipe) -> str:

@@ -9,14 +9,14 @@ import streamlit as st
 from core import settings
 from core.bundle_file import pack_bundle, unpack_bundle
 from core.run_compare import compare_runs, headline_accuracy, letters
-from core.runs import RunStore, RunSummary, runs_have_owners
+from core.runs import RunStore, RunSummary
 from core.status import RunStatus
 from ui.coach_view import compare_with_original, fix_outcomes, stored_reading
 from ui.page_files import page_file
 from ui.run_charts import overlay_curves
 from ui.run_export import export_section
-from ui.run_sharing import load_setup, mark_session_start
-from ui.state import leave_legacy_page_mode
+from ui.run_sharing import load_setup
+from ui.state import leave_legacy_page_mode, own_run, owns_run
 
 leave_legacy_page_mode()
 
@@ -30,15 +30,8 @@ STATUS_NOTES = {
 
 
 def may_change(run: RunSummary) -> bool:
-    """On a shared deployment only the visitor who made a run may rename or delete it.
-
-    This session's runs: those it trained since it started (a run opened through someone's copied
-    ?run= link is older than the session, so it stays read-only) and those it uploaded.
-    """
-    if not runs_have_owners() or run.id in st.session_state.get("owned_runs", []):
-        return True
-    trained_here = run.id in st.session_state.get("job_ids", [])
-    return trained_here and run.created >= st.session_state.get("session_started", float("inf"))
+    """On a shared deployment only the browser session that made a run may rename or delete it (docs/runs.md)."""
+    return owns_run(run.id)
 
 
 def listed_runs(store: RunStore) -> list[RunSummary]:
@@ -144,12 +137,11 @@ def upload_section(store: RunStore) -> None:
             st.error(f"This file cannot be used: {error}")
             return
         run_id = store.import_model(bundle.config, bundle.state, bundle.metrics, bundle.name)
-        st.session_state.setdefault("owned_runs", []).append(run_id)
+        own_run(run_id)
         st.success(f"Added **{bundle.name}** ({bundle.config.model.preset} on {bundle.config.data.dataset}). "
                    "It is now in the table and in the Model box of the Inspect page.")
 
 
-mark_session_start()
 st.title("Runs")
 st.caption("Every training run is saved as it goes: settings, curves and weights. A browser refresh or an app "
            "restart loses nothing that was saved.")

@@ -13,7 +13,7 @@ from ui.coach_view import coach_reading, learning_rate_finder
 from ui.my_images import my_images_section, network_choices
 from ui.my_images_results import my_images_results, reading_text
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
-from ui.state import cached_dataset, current_job, leave_legacy_page_mode, remember_job, why_visitor_must_wait
+from ui.state import cached_dataset, current_job, leave_legacy_page_mode, owns_run, remember_job, why_visitor_must_wait
 
 leave_legacy_page_mode()
 
@@ -176,7 +176,9 @@ def live_view() -> None:
                         text=f"Epoch {latest.epoch}/{job.config.train.epochs} · step {latest.step:,}/"
                              f"{latest.total_steps:,} · {latest.samples_per_second:,.0f} images/s · "
                              f"about {latest.seconds_left:,.0f} s left")
-        if st.button("Stop", icon=":material/stop_circle:", key="stop", help="Ends training within a second; the model so far is kept."):
+        if not owns_run(job.id):  # a copied link or the browser's history: watch, never control
+            st.caption("You are watching a run started in another browser session; only that session can stop it.")
+        elif st.button("Stop", icon=":material/stop_circle:", key="stop", help="Ends training within a second; the model so far is kept."):
             job.stop()
     if not history.is_empty:
         st.plotly_chart(training_curves(history), width="stretch", key="curves")
@@ -210,12 +212,13 @@ with setup:
     config, button_slot = setup_form()
     config = share_setup(config, button_slot)  # the URL always holds the setup: copy it to share
     job = current_job()
-    busy = job is not None and not job.is_done
+    live_run = job is not None and not job.is_done
+    busy = live_run and owns_run(job.id)  # watching someone else's run does not stop you training your own
     if button_slot.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):
         start_training(config)
     learning_rate_finder(config)
 with live:
-    waiting_for_first_point = busy and job.history().latest_step is None
+    waiting_for_first_point = live_run and job.history().latest_step is None
     st.session_state.live_refresh = (FIRST_POINT_REFRESH_SECONDS if waiting_for_first_point else
-                                     REFRESH_SECONDS if busy else None)
+                                     REFRESH_SECONDS if live_run else None)
     st.fragment(live_view, run_every=st.session_state.live_refresh)()

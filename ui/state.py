@@ -10,6 +10,7 @@ from core import settings
 from core.config import CUSTOM_PREFIX
 from core.data import Dataset, DatasetUnavailable, load_dataset
 from core.jobs import Job
+from core.runs import runs_have_owners
 from core.runtime import get_runner
 
 
@@ -45,17 +46,33 @@ def owner_token() -> str:
     return st.session_state.setdefault("owner_token", uuid.uuid4().hex)
 
 
+def own_run(run_id: str) -> None:
+    """This browser session made run_id (trained, fine-tuned or uploaded it here): it may stop, rename, delete it."""
+    st.session_state.setdefault("owned_runs", []).append(run_id)
+
+
+def owns_run(run_id: str) -> bool:
+    """Whether this session may act on run_id: always locally; on a shared deployment only if it made it.
+
+    Knowing a run's id (from a copied ?run= link or the browser's history) lets a visitor watch it, never
+    more: see docs/runs.md.
+    """
+    return not runs_have_owners() or run_id in st.session_state.get("owned_runs", [])
+
+
 def remember_job(job: Job) -> None:
-    """Make job this session's current run; the URL keeps it across a browser refresh."""
+    """Make job, just submitted by this session, its current run; the URL keeps it across a browser refresh."""
     st.session_state.job_id = job.id
     st.session_state.setdefault("job_ids", []).append(job.id)
+    own_run(job.id)
     st.query_params["run"] = job.id
 
 
 def why_visitor_must_wait() -> str | None:
     """A sentence when this session already has as many runs training or waiting as one visitor may."""
     limit = settings.integer("PLAYGROUND_RUNS_PER_VISITOR")
-    live = [job for job in map(get_runner().get, set(st.session_state.get("job_ids", []))) if job and not job.is_done]
+    owned = set(st.session_state.get("owned_runs", []))  # runs watched through a link do not count
+    live = [job for job in map(get_runner().get, owned) if job and not job.is_done]
     if not limit or len(live) < limit:
         return None
     runs = "one run" if limit == 1 else f"{limit} runs"
@@ -64,7 +81,7 @@ def why_visitor_must_wait() -> str | None:
 
 
 def current_job() -> Job | None:
-    """This session's current run, found again after a refresh through the URL."""
+    """This session's current run, found again after a refresh through the URL (watched, not owned)."""
     job_id = st.session_state.get("job_id") or st.query_params.get("run")
     job = get_runner().get(job_id) if job_id else None
     if job is not None and st.session_state.get("job_id") != job.id:

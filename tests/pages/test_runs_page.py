@@ -43,9 +43,10 @@ def runs_dir(two_runs, tmp_path, monkeypatch):
     return copy, ids
 
 
-def open_runs_page(job_ids=(), session_started=None) -> AppTest:
+def open_runs_page(job_ids=(), session_started=None, owned_runs=()) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["job_ids"] = list(job_ids)
+    at.session_state["owned_runs"] = list(owned_runs)
     if session_started is not None:
         at.session_state["session_started"] = session_started
     at.switch_page("pages/runs.py")
@@ -97,7 +98,7 @@ def test_rename_then_delete(runs_dir):
 def test_on_a_shared_deployment_other_visitors_runs_are_read_only(runs_dir, monkeypatch):
     root, (adam_id, sgd_id) = runs_dir
     monkeypatch.setenv("PLAYGROUND_HOSTED", "1")
-    at = open_runs_page(job_ids=[adam_id], session_started=0.0)  # this visitor trained the Adam run only
+    at = open_runs_page(job_ids=[adam_id], owned_runs=[adam_id])  # this visitor trained the Adam run only
     at.multiselect(key="picked_runs").set_value([sgd_id]).run()
     assert not any(b.key == f"delete_{sgd_id}" for b in at.button)
     assert not any(t.key == f"name_{sgd_id}" for t in at.text_input)
@@ -213,7 +214,8 @@ def test_a_run_deleted_elsewhere_disappears_without_an_error(runs_dir):
 def test_opening_someone_elses_run_link_does_not_make_it_yours(runs_dir, monkeypatch):
     root, (adam_id, _) = runs_dir
     monkeypatch.setenv("PLAYGROUND_HOSTED", "1")
-    at = open_runs_page(job_ids=[adam_id])  # adopted through a copied ?run= link: older than this session
+    # adopted through a copied ?run= link or the browser's history, by a session older than the run
+    at = open_runs_page(job_ids=[adam_id], session_started=0.0)
     at.multiselect(key="picked_runs").set_value([adam_id]).run()
     assert not any(b.key == f"delete_{adam_id}" for b in at.button)
     assert any("Another visitor made this run" in c.value for c in at.caption)
