@@ -19,7 +19,7 @@ from PIL import Image
 
 from core.config import CUSTOM_PREFIX
 from core.data import Dataset, DatasetInfo
-from core.limits import MAX_ARCHIVE_FILES, MAX_IMAGE_PIXELS, MAX_ZIP_PIXELS, MIN_IMAGES_PER_CLASS  # noqa: F401
+from core.limits import MAX_ARCHIVE_FILES, MAX_IMAGE_PIXELS, MIN_IMAGES_PER_CLASS, max_zip_pixels  # noqa: F401
 from core.picture import open_picture, picture_size
 from core.safe_zip import ZIP_ERRORS, open_zip, read_entry, zip_problem
 
@@ -91,7 +91,7 @@ def read_zip(data: bytes, size: int = 32, colour: bool = True, progress: Progres
 
     progress(share done, what is being read) is called as the pictures are decoded.
     """
-    report, images, budget = ImageFolderReport(), {}, MAX_ZIP_PIXELS
+    report, images, budget = ImageFolderReport(), {}, max_zip_pixels()
     with open_zip(data, "This file") as archive:
         entries = _check_archive(archive, len(data))
         for number, info in enumerate(entries):
@@ -117,7 +117,7 @@ def _pixels_claimed(raw: bytes, budget: int) -> int:
     """The picture's pixel count from its header; ValueError once the archive's pictures exceed the budget."""
     width, height = picture_size(raw)
     if width * height > budget:
-        raise ValueError(f"skipped: the pictures before it already add up to about {MAX_ZIP_PIXELS // 1_000_000:,} "
+        raise ValueError(f"skipped: the pictures before it already add up to about {max_zip_pixels() // 1_000_000:,} "
                          "megapixels, as much as one upload may decode (shrink the pictures first)")
     return width * height
 

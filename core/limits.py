@@ -1,20 +1,12 @@
 """What a visitor's upload may claim: the bounds of anything this playground itself produces.
 
 Everything uploaded (a run bundle, a zip of images, a picture) is checked against these numbers
-before any memory is set aside for it. Plain constants; the few that an operator may want to
-change are read from the environment once, at import (see the README's settings table).
+before any memory is set aside for it. Plain constants; what an operator may change is a setting
+in core.settings (the README's settings table).
 """
 from __future__ import annotations
 
-import os
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    try:
-        return int(value) if value.strip() else default
-    except ValueError:
-        return default
+from core import settings
 
 
 # Own images ("My images"): the picture sizes the Train page offers, in colour or grey.
@@ -33,6 +25,12 @@ MAX_SAFETENSORS_HEADER_BYTES = 100_000
 # Pictures: decoded at full size only up to this many pixels, then shrunk before any other copy.
 MAX_IMAGE_PIXELS = 40_000_000  # about 6300 x 6300, a large phone photo
 MAX_ASPECT_RATIO = 20  # a 39,000,000 x 1 "picture" is refused before it is decoded
-# My images: the pixels of all pictures of one zip, together. About 90 million pixels decode per
-# second on one core of the development machine, so this keeps one upload to a few seconds.
-MAX_ZIP_PIXELS = _env_int("PLAYGROUND_MAX_ZIP_MEGAPIXELS", 400) * 1_000_000
+
+
+def max_zip_pixels() -> int:
+    """My images: the pixels of all pictures of one zip together (PLAYGROUND_MAX_ZIP_MEGAPIXELS).
+
+    About 90 million pixels decode per second on one core of the development machine, so the
+    default of 400 keeps one upload to a few seconds.
+    """
+    return settings.integer("PLAYGROUND_MAX_ZIP_MEGAPIXELS") * 1_000_000

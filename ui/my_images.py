@@ -11,7 +11,9 @@ from core.choices import DEFAULT_PRESET, PRESETS, scratch_presets
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
 from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, read_zip
 from core.kept_datasets import discard, keep, owner_of
+from core.runs import RunStore
 from ui.class_builder import class_builder
+from ui.literal import literal
 from ui.state import owner_token
 
 SIZES = {32: "32 x 32 (fast)", 64: "64 x 64 (more detail, slower)"}
@@ -19,9 +21,17 @@ PRETRAINED_SIZES = {128: "128 x 128 (fast, nearly as good)", 224: "224 x 224 (as
 BUILD, ZIP = "Build classes here", "Upload a zip of class folders"
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading your images…")
-def _read(data: bytes, size: int, colour: bool):
-    return read_zip(data, size, colour)
+def _read(upload, size: int, colour: bool):
+    """The zip's pictures, read once per file and size (kept in this session), with a progress bar."""
+    key = (upload.file_id, size, colour)
+    earlier = st.session_state.get("my_images_read")
+    if earlier is not None and earlier[0] == key:
+        return earlier[1]
+    bar = st.progress(0.0, text="Reading your images…")
+    result = read_zip(upload.getvalue(), size, colour, progress=lambda share, text: bar.progress(share, text=text))
+    bar.empty()
+    st.session_state.my_images_read = (key, result)
+    return result
 
 
 def uses_pretrained() -> bool:
@@ -82,14 +92,19 @@ def zip_section(size: int, colour: bool) -> Dataset | None:
     if upload is None:  # after a visit to another page the uploader is empty, but the images are kept
         earlier = CUSTOM_DATASETS.get(st.session_state.get("my_images_name", ""))
         if earlier is not None:
-            st.caption(f"Using the images you uploaded earlier ({', '.join(earlier.info.classes)}). "
+            st.caption(f"Using the images you uploaded earlier ({literal(', '.join(earlier.info.classes))}). "
                        "Upload another zip to replace them.")
         return earlier
     try:
-        images, report = _read(upload.getvalue(), size, colour)
-        dataset = build_dataset(images)
+        images, report = _read(upload, size, colour)
     except ValueError as error:
         st.error(str(error))
+        return None
+    try:
+        dataset = build_dataset(images)
+    except ValueError as error:
+        st.error(literal(str(error)))
+        show_skipped(report)  # often the reason: say which files were left out and why
         return None
     register_custom(dataset)
     _chose(dataset)
@@ -107,12 +122,16 @@ def small_dataset_settings(train_images: int) -> dict:
 
 
 def show_summary(dataset: Dataset, report) -> None:
-    counts = ", ".join(f"**{name}** {count}" for name, count in report.counts.items())
+    counts = ", ".join(f"**{literal(name)}** {count}" for name, count in report.counts.items())
     st.success(f"{len(report.counts)} classes: {counts}. {len(dataset.test_y)} images are kept aside to test "
                "the finished model.")
     samples = [dataset.train_x[(dataset.train_y == index).nonzero()[0, 0]] for index in range(len(dataset.info.classes))]
     shown = [np.asarray(pixels.permute(1, 2, 0)).squeeze() for pixels in samples[:8]]
     st.image(shown, caption=list(dataset.info.classes[:8]), width=72)
+    show_skipped(report)
+
+
+def show_skipped(report) -> None:
     if report.skipped:
         with st.expander(f"{len(report.skipped)} file(s) skipped"):
             st.dataframe([{"file": path, "why": reason} for path, reason in report.skipped], hide_index=True)
@@ -122,12 +141,20 @@ def keep_or_discard(dataset: Dataset) -> None:
     owner = owner_of(dataset.info.name)
     if owner is None:
         if st.button("Keep these images", help="Stores them with your runs, so you can use them after a restart."):
-            keep(dataset, owner_token())
+            try:
+                keep(dataset, owner_token())
+            except OSError:
+                st.error(RunStore().cannot_save() or "The pictures could not be stored (a disk error).")
+                return
             st.rerun()
     elif owner == owner_token():
         st.caption("These images are kept with your runs.")
         if st.button("Discard the kept copy", help="Deletes the stored images; models trained on them stay."):
-            discard(dataset.info.name, owner_token())
+            try:
+                discard(dataset.info.name, owner_token())
+            except OSError:
+                st.error(RunStore().cannot_save() or "The kept pictures could not be deleted (a disk error).")
+                return
             st.rerun()
     else:
         st.caption("These images were kept by another session; only that session can discard them.")

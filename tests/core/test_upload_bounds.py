@@ -169,3 +169,28 @@ def test_encrypted_and_unknown_compression_entries_are_named():
     reasons = dict(report.skipped)
     assert "password" in reasons["cat/1.png"]
     assert "compressed in a way" in reasons["dog/1.png"]
+
+
+def blank_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 255).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_zip_decodes_a_bounded_number_of_pixels_and_says_which_it_skipped(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_ZIP_MEGAPIXELS", "2")
+    archive = zip_of({f"{label}/{index}.png": blank_png(1000, 1000) for label in "ab" for index in range(2)})
+    images, report = read_zip(archive)
+    assert sum(len(pictures) for pictures in images.values()) == 2
+    assert [reason for _, reason in report.skipped] == [report.skipped[0][1]] * 2
+    assert "megapixels" in report.skipped[0][1]
+
+
+def test_a_strip_is_refused_from_its_header_and_a_big_picture_is_shrunk_while_decoding():
+    from core.data import DATASETS
+    from core.picture import open_picture
+    from core.preprocess import upload_to_picture
+
+    with pytest.raises(ValueError, match="strip"):
+        upload_to_picture(blank_png(200_000, 1), DATASETS["mnist"])
+    assert max(open_picture(blank_png(3000, 2000), 512).size) <= 512
