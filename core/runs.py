@@ -45,7 +45,8 @@ from core.train import (
 RUN_FILE, STATUS_FILE, METRICS_FILE = "run.json", "status.json", "metrics.jsonl"
 BEST, LAST = "best", "last"
 EVENT_TYPES = {cls.__name__: cls for cls in (Extracting, Started, StepEnd, EpochEnd, Diverged, Stopped, Done)}
-RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")  # \Z: "$" would accept a trailing newline
+MIN_FREE_BYTES = 50 * 2**20  # below this the runs folder counts as full
 SAVE_LAST_EVERY_SECONDS = 60.0  # during long epochs the last weights are also saved this often
 
 
@@ -132,6 +133,20 @@ class RunStore:
     def root(self) -> Path:
         return self._root if self._root is not None else runs_dir()
 
+    def cannot_save(self) -> str | None:
+        """A sentence when runs cannot be written here (read-only or nearly full folder), else None."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.root, prefix=".write-check-"):
+                pass
+            full = shutil.disk_usage(self.root).free < MIN_FREE_BYTES
+        except OSError:
+            full = True
+        if not full:
+            return None
+        return ("The runs folder cannot be written (it is read-only or full): training works as usual, but runs "
+                "are not saved, and renaming, deleting, uploading or keeping pictures are not possible now.")
+
     def folder(self, run_id: str) -> Path:
         """The folder of run_id; ValueError for an id that could escape the runs folder."""
         if not RUN_ID_PATTERN.match(run_id) or run_id.startswith(("_", ".")):
@@ -144,7 +159,7 @@ class RunStore:
         run_id = run_id or uuid.uuid4().hex[:12]
         folder = self.folder(run_id)
         created = time.time()
-        write_json(folder / RUN_FILE, {"id": run_id, "name": name or default_name(config, created),
+        write_json(folder / RUN_FILE, {"id": run_id, "name": name or default_name(config, created, run_id),
                                        "created": created, "source": source, "run": config.to_dict()})
         write_json(folder / STATUS_FILE, {"status": status, "process": process_token(), "updated": created})
         return run_id
@@ -263,10 +278,20 @@ class RunStore:
         """A new run holding uploaded weights (checked against the architecture first)."""
         model = model_from_state(config, state)
         run_id = self.create(config, name=name, source="imported", status=RunStatus.IMPORTED)
-        self.save_weights(run_id, model, config, BEST, metrics)
-        fields = {key: metrics[key] for key in ("test_accuracy", "best_validation_accuracy") if key in metrics}
-        self.update_status(run_id, **fields)
+        # The file's own figures are kept with its weights as claims; the run's status holds only what
+        # this app measured, so an upload cannot list itself at 99% (see claimed_metrics).
+        self.save_weights(run_id, model, config, BEST, {f"claimed_{key}": value for key, value in metrics.items()})
         return run_id
+
+    def claimed_metrics(self, run_id: str) -> dict:
+        """The figures an uploaded run's file claimed ({"test_accuracy": 0.99, ...}), not measured here."""
+        try:
+            document = _read_json(self.folder(run_id) / BEST / "config.json")
+        except (OSError, ValueError):
+            return {}
+        metrics = document.get("metrics", {})
+        return {key.removeprefix("claimed_"): value for key, value in metrics.items()
+                if key.startswith("claimed_") and isinstance(value, (int, float))} if isinstance(metrics, dict) else {}
 
 
 def _read_json(path: Path) -> dict:
@@ -279,10 +304,11 @@ def _read_json(path: Path) -> dict:
     return document
 
 
-def default_name(config: RunConfig, created: float) -> str:
-    """e.g. 'fast_cnn on mnist, adam, 14:05:31'."""
+def default_name(config: RunConfig, created: float, run_id: str = "") -> str:
+    """e.g. 'fast_cnn on mnist, adam, 14:05:31 (3fa2)': the id's start tells runs of the same second apart."""
     clock = time.strftime("%H:%M:%S", time.localtime(created))
-    return f"{config.model.preset} on {config.data.dataset}, {config.train.optimizer}, {clock}"
+    suffix = f" ({run_id[:4]})" if run_id else ""
+    return f"{config.model.preset} on {config.data.dataset}, {config.train.optimizer}, {clock}{suffix}"
 
 
 def runs_have_owners() -> bool:

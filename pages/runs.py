@@ -15,6 +15,7 @@ from ui.coach_view import compare_with_original, fix_outcomes, stored_reading
 from ui.page_files import page_file
 from ui.run_charts import overlay_curves
 from ui.run_export import export_section
+from ui.literal import literal
 from ui.run_sharing import load_setup
 from ui.state import leave_legacy_page_mode, own_run, owns_run
 
@@ -32,6 +33,11 @@ STATUS_NOTES = {
 def may_change(run: RunSummary) -> bool:
     """On a shared deployment only the browser session that made a run may rename or delete it (docs/runs.md)."""
     return owns_run(run.id)
+
+
+def disk_problem(store: RunStore, error: OSError) -> str:
+    """What a failed write to the runs folder means, in plain words."""
+    return store.cannot_save() or f"The runs folder could not be changed ({error.strerror or 'disk error'})."
 
 
 def listed_runs(store: RunStore) -> list[RunSummary]:
@@ -67,7 +73,7 @@ def runs_table(runs: list[RunSummary]) -> None:
 def comparison(store: RunStore, picked: list[RunSummary]) -> None:
     names = letters(len(picked))
     st.subheader("Compare")
-    st.caption(" · ".join(f"**{letter}** = {run.name}" for letter, run in zip(names, picked)))
+    st.caption(" · ".join(f"**{letter}** = {literal(run.name)}" for letter, run in zip(names, picked)))
     curves = {letter: store.history(run.id) for letter, run in zip(names, picked)}
     if not all(history.is_empty for history in curves.values()):
         st.plotly_chart(overlay_curves(curves), width="stretch", key="overlay")
@@ -88,12 +94,23 @@ def rename_and_delete(store: RunStore, run: RunSummary) -> None:
             st.rerun()
         except ValueError as error:
             st.error(str(error))
+        except OSError as error:
+            st.error(disk_problem(store, error))
+    delete_controls(store, run, right)
+
+
+def delete_controls(store: RunStore, run: RunSummary, right) -> None:
+    """Delete…, then a confirmation; a running run cannot be deleted."""
     if run.status == RunStatus.RUNNING:
         right.caption("A run can be deleted once it has stopped.")
     elif st.session_state.get("confirm_delete") == run.id:
-        right.warning(f"Delete **{run.name}** and its weights for good?")
+        right.warning(f"Delete **{literal(run.name)}** and its weights for good?")
         if right.button("Yes, delete it", key=f"really_delete_{run.id}", type="primary"):
-            store.delete(run.id)
+            try:
+                store.delete(run.id)
+            except OSError as error:
+                st.error(disk_problem(store, error))
+                return
             for key in ("confirm_delete", "picked_runs", "acting_on"):
                 st.session_state.pop(key, None)
             st.rerun()
@@ -119,7 +136,7 @@ def use_elsewhere(run: RunSummary) -> None:
         load_setup(replace(run.config, model=replace(run.config.model, init_from_run=run.id)))
         st.switch_page(page_file("train"))
     right.page_link(page_file("inspect"), label="Look inside it on Inspect", icon=":material/biotech:",
-                    help=f"Pick “Saved run: {run.name}” in the Model box there.")
+                    help=f"Pick “Saved run: {literal(run.name)}” in the Model box there.")
 
 
 def upload_section(store: RunStore) -> None:
@@ -134,11 +151,15 @@ def upload_section(store: RunStore) -> None:
         try:
             bundle = unpack_bundle(upload.getvalue(), upload.name)
         except ValueError as error:
-            st.error(f"This file cannot be used: {error}")
+            st.error(literal(str(error)))
             return
-        run_id = store.import_model(bundle.config, bundle.state, bundle.metrics, bundle.name)
+        try:
+            run_id = store.import_model(bundle.config, bundle.state, bundle.metrics, bundle.name)
+        except OSError as error:
+            st.error(disk_problem(store, error))
+            return
         own_run(run_id)
-        st.success(f"Added **{bundle.name}** ({bundle.config.model.preset} on {bundle.config.data.dataset}). "
+        st.success(f"Added **{literal(bundle.name)}** ({bundle.config.model.preset} on {bundle.config.data.dataset}). "
                    "It is now in the table and in the Model box of the Inspect page.")
 
 
@@ -146,6 +167,8 @@ st.title("Runs")
 st.caption("Every training run is saved as it goes: settings, curves and weights. A browser refresh or an app "
            "restart loses nothing that was saved.")
 store = RunStore()
+if problem := store.cannot_save():
+    st.warning(problem)
 upload_section(store)
 runs = listed_runs(store)
 if not runs:
@@ -167,8 +190,12 @@ if picked:
         "Run", [run.id for run in picked], format_func=lambda run_id: by_id[run_id].name, key="acting_on")]
     if chosen.status in STATUS_NOTES:
         st.info(STATUS_NOTES[chosen.status])
+    claims = store.claimed_metrics(chosen.id) if chosen.status == RunStatus.IMPORTED else {}
+    if "test_accuracy" in claims:
+        st.caption(f"Test accuracy {claims['test_accuracy']:.1%}: claimed by the file, not measured here. "
+                   "Inspect's Errors view measures it on this app's own test images.")
     if chosen.error:
-        st.error(f"This run failed: {chosen.error}")
+        st.error(f"This run failed: {literal(chosen.error)}")
     stored_reading(chosen)
     compare_with_original(chosen, by_id)
     rename_and_delete(store, chosen)

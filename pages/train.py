@@ -6,6 +6,7 @@ import streamlit as st
 from core.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES, Registry
 from core.config import CUSTOM_PREFIX, DataConfig, ModelConfig, RunConfig, TrainConfig
 from core.history import RunHistory
+from core.runs import RunStore
 from core.runtime import get_runner
 from core.status import RunStatus
 from ui.charts import training_curves
@@ -123,7 +124,7 @@ def hyperparameter_widgets(is_digits: bool) -> None:
                       "Random mirror flips and shifted crops of each photo") + ", so the network generalises.")
     right.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="seed",
                        help="Same seed, same settings: same result. Change it to see how much luck matters.")
-    left.slider("Validation split", 0.05, 0.5, step=0.05, key="validation_split",
+    left.slider("Validation split", 0.01, 0.5, step=0.01, key="validation_split",  # 0.01: what DataConfig accepts
                 help="Share of training images held back to check, each epoch, how well the model generalises.")
 
 
@@ -165,25 +166,30 @@ def live_view() -> None:
                 f"Up to {runner.max_parallel} runs train at once so that each stays fast.")
         if job.note:
             st.warning(job.note)
-    latest = history.latest_step
     if job.status == RunStatus.RUNNING:
-        if latest is None and history.extracting is not None:
-            st.progress(history.extracting.done / history.extracting.total, text=reading_text(history.extracting))
-        elif latest is None:
-            st.progress(0.0, text="Starting…")
-        else:
-            st.progress(latest.step / latest.total_steps,
-                        text=f"Epoch {latest.epoch}/{job.config.train.epochs} · step {latest.step:,}/"
-                             f"{latest.total_steps:,} · {latest.samples_per_second:,.0f} images/s · "
-                             f"about {latest.seconds_left:,.0f} s left")
-        if not owns_run(job.id):  # a copied link or the browser's history: watch, never control
-            st.caption("You are watching a run started in another browser session; only that session can stop it.")
-        elif st.button("Stop", icon=":material/stop_circle:", key="stop", help="Ends training within a second; the model so far is kept."):
-            job.stop()
+        progress_and_stop(job, history)
     if not history.is_empty:
         st.plotly_chart(training_curves(history), width="stretch", key="curves")
     show_outcome(job, history)
     coach_reading(job, history)
+
+
+def progress_and_stop(job, history: RunHistory) -> None:
+    """The progress bar of a running run, and Stop for the session that started it."""
+    latest = history.latest_step
+    if latest is None and history.extracting is not None:
+        st.progress(history.extracting.done / history.extracting.total, text=reading_text(history.extracting))
+    elif latest is None:
+        st.progress(0.0, text="Starting…")
+    else:
+        st.progress(latest.step / latest.total_steps,
+                    text=f"Epoch {latest.epoch}/{job.config.train.epochs} · step {latest.step:,}/"
+                         f"{latest.total_steps:,} · {latest.samples_per_second:,.0f} images/s · "
+                         f"about {latest.seconds_left:,.0f} s left")
+    if not owns_run(job.id):  # a copied link or the browser's history: watch, never control
+        st.caption("You are watching a run started in another browser session; only that session can stop it.")
+    elif st.button("Stop", icon=":material/stop_circle:", key="stop", help="Ends training within a second; the model so far is kept."):
+        job.stop()
 
 
 def show_outcome(job, history: RunHistory) -> None:
@@ -217,6 +223,8 @@ with setup:
     if button_slot.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):
         start_training(config)
     learning_rate_finder(config)
+    if not_saved := RunStore().cannot_save():
+        button_slot.caption(not_saved)
 with live:
     waiting_for_first_point = live_run and job.history().latest_step is None
     st.session_state.live_refresh = (FIRST_POINT_REFRESH_SECONDS if waiting_for_first_point else

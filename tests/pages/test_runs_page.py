@@ -1,4 +1,5 @@
 """Runs page (AppTest): table, comparison, rename, delete, ownership, upload, export, interrupted runs."""
+import json
 import os
 import pickle
 from pathlib import Path
@@ -219,3 +220,47 @@ def test_opening_someone_elses_run_link_does_not_make_it_yours(runs_dir, monkeyp
     at.multiselect(key="picked_runs").set_value([adam_id]).run()
     assert not any(b.key == f"delete_{adam_id}" for b in at.button)
     assert any("Another visitor made this run" in c.value for c in at.caption)
+
+
+def test_a_visitors_text_is_shown_literally_and_uploaded_figures_are_claims(runs_dir):
+    root, (adam_id, _) = runs_dir
+    document = json.loads((root / adam_id / "best" / "config.json").read_text())
+    document["metrics"] = {"test_accuracy": 0.993}  # an all-zero model could claim the same
+    (root / adam_id / "best" / "config.json").write_text(json.dumps(document))
+    at = open_runs_page()
+    at.file_uploader(key="bundle_upload").upload("![x](tracker.example?id=1).zip",
+                                                 pack_bundle(root / adam_id / "best")).run()
+    added = next(s.value for s in at.success if "Added" in s.value)
+    assert r"\!\[x\]\(tracker\.example?id\=1\)" in added  # shown as the characters typed, not as a picture
+    uploaded = next(run for run in RunStore().list_runs() if run.status == "imported")
+    assert uploaded.test_accuracy is None  # the table lists only what this app measured
+    at.multiselect(key="picked_runs").set_value([uploaded.id]).run()
+    assert any("99.3%: claimed by the file" in c.value for c in at.caption)
+
+
+def test_run_ids_and_default_names():
+    store = RunStore()
+    with pytest.raises(ValueError):
+        store.folder("abc\n")
+    first, second = store.create(quick("adam", 0.01)), store.create(quick("adam", 0.01))
+    assert store.get(first).name != store.get(second).name  # even when started in the same second
+
+
+def test_a_full_runs_folder_is_said_and_rename_gives_a_message(runs_dir, monkeypatch):
+    import collections
+    import errno
+
+    root, (adam_id, _) = runs_dir
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr("core.runs.shutil.disk_usage", lambda path: usage(100, 100, 0))
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(RunStore, "rename", disk_full)
+    at = open_runs_page()
+    assert any("cannot be written" in w.value for w in at.warning)
+    at.multiselect(key="picked_runs").set_value([adam_id]).run()
+    at.text_input(key=f"name_{adam_id}").set_value("new name").run()
+    next(b for b in at.button if b.key == f"rename_{adam_id}").click().run()
+    assert not at.exception
+    assert any("training works as usual, but runs are not saved" in e.value for e in at.error)

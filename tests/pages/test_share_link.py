@@ -82,3 +82,10 @@ def test_fine_tuning_needs_the_same_network_and_image_size(tmp_path, monkeypatch
     at.selectbox(key="dataset").set_value("cifar10").run()
     assert any("28x28 greyscale" in e.value and "32x32 colour" in e.value for e in at.error)
     assert next(b for b in at.button if "Train" in b.label).disabled
+
+
+@pytest.mark.parametrize("split", ["0.01", "0.03", "0.049"])
+def test_a_link_with_a_small_validation_split_opens_the_page(split):
+    at = open_train_page({"dataset": "mnist", "model": "fast_cnn", "val": split})
+    assert not at.exception
+    assert at.slider(key="validation_split").value == pytest.approx(float(split))

@@ -1,0 +1,15 @@
+"""Text a visitor typed (run names, file and class names) shown as text, never as markdown.
+
+Streamlit renders markdown in captions, messages and help texts: a run named
+`[Session expired](https://...)` would be a link on every visitor's Runs page, and `![x](https://...)`
+a tracking image. Every character markdown (or Streamlit's :emoji:/:material: and $math$) could read
+is escaped with a backslash.
+"""
+import re
+
+MARKDOWN_CHARACTERS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^])")
+
+
+def literal(text: str) -> str:
+    """text with every markdown character escaped, for st.markdown, st.caption, st.error, help=..."""
+    return MARKDOWN_CHARACTERS.sub(r"\\\1", " ".join(str(text).split()))
