@@ -61,7 +61,7 @@ def train_pretrained(model: PretrainedClassifier, dataset: Dataset, config: RunC
         return
     features = FeatureDataset(dataset.info, parts[0], dataset.train_y, parts[1], dataset.test_y, dataset.source)
     no_augmentation = dataclasses.replace(config, data=dataclasses.replace(config.data, augment=False))
-    head_only = model.from_block >= 16
+    head_only, threads = model.from_block >= 16, torch.get_num_threads()
     for event in train(LearningPart(model), features, no_augmentation, device, stop):
         if isinstance(event, Done):  # the time from pressing Train, reading the pictures included
             event = dataclasses.replace(event, elapsed=time.perf_counter() - start)
@@ -71,6 +71,7 @@ def train_pretrained(model: PretrainedClassifier, dataset: Dataset, config: RunC
             # 20x more on a busy machine (2.5 s against 50 s for 10 classes x 20 pictures). Set again after each
             # event, because the job runner sets its thread count whenever it takes one.
             torch.set_num_threads(1)
+    torch.set_num_threads(threads)  # as it was: the thread count reads as the machine's elsewhere (the sidebar)
     model.eval()
 
 

@@ -108,7 +108,7 @@ def test_a_pretrained_run_is_recorded_and_summarised(tmp_path):
     store = RunStore(tmp_path)
     runner = make_runner(max_parallel=1, device=torch.device("cpu"), store=store)
     job = runner.submit(config_for(dataset, "efficientnet_lite0", 3), dataset)
-    assert job.wait(120) and job.status == "finished"
+    assert job.wait(600) and job.status == "finished"
     history = job.history()
     assert history.extracting.done == len(dataset.train_y) + len(dataset.test_y) and history.done is not None
     assert store.history(job.id).extracting is not None  # read back from the run's metrics file
