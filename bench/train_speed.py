@@ -75,7 +75,7 @@ def throughput(dataset, steps: int, device) -> None:
     # The articles' own setting: LeNet-style, Adam, batch 32, trained by Keras 3 on its torch backend.
     ours = on_fresh_thread(project_samples_per_second, "lenet", dataset, steps, device, 32)
     keras = on_fresh_thread(keras_samples_per_second, dataset, steps)
-    figure("samples_per_second[keras_lenet]", "not measured (Keras is not installed)" if keras is None else
+    figure("samples_per_second[keras_lenet]", "not measured (no Keras 3 on its torch backend)" if keras is None else
            f"project {ours:,.0f} | keras {keras:,.0f} | ratio {ours / keras:.2f}x")
 
 
