@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAIN_FILE = "deploy/cloud/streamlit_app.py"
 CLOUD_LIMIT_BYTES = 2_700_000_000  # Community Cloud: "up to 2.7 GB" for the whole app
 MB = 1_000_000
+PAGE_TIMEOUT_MS = 300_000  # a page rerun took over 2 minutes on the 2 shared cores at load 20-27
 THINK_SECONDS = 2.0  # a person looks at the answer before the next stroke or click
 
 
@@ -109,7 +110,7 @@ def visitor(name: str, url: str, act, done: threading.Event, results: dict) -> N
 
 
 def train(page, done, results: dict, quick: bool = False) -> str:
-    page.get_by_role("button", name="▶ Train").wait_for(timeout=120_000)
+    page.get_by_role("button", name="▶ Train").wait_for(timeout=PAGE_TIMEOUT_MS)
     if quick:
         page.get_by_text("Quick look: 5,000 images").click()
     started = time.perf_counter()
@@ -128,7 +129,7 @@ def stroke(page, points: list[tuple[float, float]]) -> None:
     """Draw one stroke like a hand; again if it did not land (a canvas being replaced after Clear)."""
     for _ in range(5):
         canvas = page.locator("canvas.upper-canvas")
-        canvas.wait_for(timeout=120_000)
+        canvas.wait_for(timeout=PAGE_TIMEOUT_MS)
         box = canvas.bounding_box()
         page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
         page.mouse.down()
@@ -142,30 +143,30 @@ def stroke(page, points: list[tuple[float, float]]) -> None:
 
 
 def draw(page, done, results: dict) -> str:
-    page.get_by_text("Draw a digit (0 to 9)").wait_for(timeout=120_000)
+    page.get_by_text("Draw a digit (0 to 9)").wait_for(timeout=PAGE_TIMEOUT_MS)
     one = [(145, 40), (143, 100), (141, 160), (140, 235)]
     zero = [(140 + 60 * math.sin(2 * math.pi * t / 36), 140 - 95 * math.cos(2 * math.pi * t / 36)) for t in range(38)]
     drawings = 0
     while not done.is_set() or drawings == 0:
         stroke(page, one if drawings % 2 == 0 else zero)
-        page.locator(".draw-answer").wait_for(timeout=120_000)
+        page.locator(".draw-answer").wait_for(timeout=PAGE_TIMEOUT_MS)
         drawings += 1
         results["drawer so far"] = f"{drawings} digits drawn and read"
         time.sleep(THINK_SECONDS)
         old_canvas = page.locator("canvas.upper-canvas").element_handle()
         page.get_by_role("button", name="Clear").click()  # a new, empty canvas replaces the old one
-        page.wait_for_function("canvas => !canvas.isConnected", arg=old_canvas, timeout=120_000)
-        page.locator(".draw-answer").wait_for(state="detached", timeout=120_000)
+        page.wait_for_function("canvas => !canvas.isConnected", arg=old_canvas, timeout=PAGE_TIMEOUT_MS)
+        page.locator(".draw-answer").wait_for(state="detached", timeout=PAGE_TIMEOUT_MS)
     return f"{drawings} digits drawn and read"
 
 
 def inspect(page, done, results: dict) -> str:
-    page.get_by_text("The model says").wait_for(timeout=120_000)
+    page.get_by_text("The model says").wait_for(timeout=PAGE_TIMEOUT_MS)
     views = ["Architecture", "Filters", "Feature maps", "Pooling", "Convolution", "Saliency", "Errors"]
     shown = 0
     while not done.is_set() or shown < len(views):
         page.get_by_role("tab", name=views[shown % len(views)]).click()
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=PAGE_TIMEOUT_MS)
         shown += 1
         results["inspector so far"] = f"{shown} Inspect views shown"
         time.sleep(THINK_SECONDS)
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with Peak(psutil.Process(server.pid), limit) as peak:
             first = threading.Thread(target=visitor, args=("first page", server.url, lambda page, *_: page.get_by_role(
-                "button", name="▶ Train").wait_for(timeout=120_000), threading.Event(), results))
+                "button", name="▶ Train").wait_for(timeout=PAGE_TIMEOUT_MS), threading.Event(), results))
             first.start()
             first.join()
             figure("cold_start_seconds", f"{time.perf_counter() - started:.1f} (streamlit run until the Train page "
