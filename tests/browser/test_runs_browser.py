@@ -1,5 +1,4 @@
 """A run outlives the app: train from a shared link, stop the server mid-run, start it again, find the run."""
-import re
 import time
 
 from playwright.sync_api import expect
@@ -37,7 +36,6 @@ def test_a_run_cut_off_by_a_restart_is_listed_as_interrupted_with_its_weights(br
         tab.get_by_role("button", name="▶ Train").click()
         # The live view redraws every 2 s and an epoch of 4,500 images can take less: waiting for the
         # text "Epoch 3/40" missed it whenever no redraw fell inside epoch 3. Watch the disk instead.
-        tab.get_by_text(re.compile(r"Epoch \d+/40")).wait_for(timeout=60_000)
         wait_for_saved_epochs(tmp_path, epochs=2, timeout=120)
         context.close()
     # The server process is gone, as after a crash or a redeploy; a new one reads the same folder.
