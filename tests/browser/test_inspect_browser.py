@@ -12,7 +12,7 @@ def test_inspect_a_freshly_trained_model_and_click_a_mistake(page):
 
     page.get_by_role("tab", name="Feature maps").click()
     page.wait_for_function("title => [...document.querySelectorAll('.gtitle')].some(e => e.textContent === title)",
-                           arg="conv1 (after ReLU): 16 maps of 28×28", timeout=30_000)  # a chart's title
+                           arg="conv1 (after ReLU): 16 maps of 14×14", timeout=30_000)  # the default's stride-2 first layer
 
     page.get_by_role("tab", name="Errors").click()
     page.get_by_text("Wrong answers").wait_for(timeout=60_000)
