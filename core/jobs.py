@@ -157,48 +157,24 @@ class Runner(Protocol):
         """One line for the sidebar: where runs train, how many at once, how many wait."""
 
 
-class JobRunner:
-    """Starts jobs in threads; at most max_parallel train at once, the rest wait in order."""
+class JobQueue:
+    """What every runner keeps: its jobs by id, the order of those waiting, and the queue's limit."""
 
-    def __init__(self, max_parallel: int | None = None, device: torch.device | None = None,
-                 listeners: Iterable[JobListener] = (), store: RunStore | None = None):
-        """listeners are told about every job; store is where fine-tuning finds saved runs (default: RunStore())."""
-        self.max_parallel = max_parallel or settings.max_jobs() or 1
-        self.device = device or pick_device()
-        self.listeners = tuple(listeners)
-        self.store = store
-        self._slots = threading.Semaphore(self.max_parallel)
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._waiting: list[str] = []
-        self._cpu_share = CpuShare()
 
-    def submit(self, config: RunConfig, dataset: Dataset, listener: JobListener | None = None,
-               trainer: Callable = training_events, record: bool = True) -> Job:
-        """Queue a training run and return its Job at once.
-
-        listener (if any) hears about this job only. trainer has train()'s signature (core.lr_finder's
-        range test does too); record=False keeps the job from the runner's listeners, so out of the run
-        store (a learning-rate test is not a run). ValueError when the queue is full.
-        """
-        self._refuse_when_queue_full()
-        listeners = (self.listeners if record else ()) + ((listener,) if listener is not None else ())
-        job = Job(config, dataset, listeners, trainer)
+    def _start(self, job: Job, worker: Callable[[Job], None], thread_name: str) -> Job:
+        """Tell job's listeners, put it at the end of the queue and run worker(job) in its own thread."""
         for each in job.listeners:
             each.job_submitted(job)
         with self._lock:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
             self._forget_old_jobs()
-        threading.Thread(target=self._run, args=(job,), name=f"train-{job.id}", daemon=True).start()
+        threading.Thread(target=worker, args=(job,), name=f"{thread_name}-{job.id}", daemon=True).start()
         return job
-
-    def describe(self) -> str:
-        """One line for the sidebar: where runs train, how many at once, how many wait."""
-        with self._lock:
-            waiting = len(self._waiting)
-        return (f"Training on **{describe_device(self.device)}**. Up to {self.max_parallel} runs train at once; "
-                f"others wait in a queue ({waiting} waiting now).")
 
     def _refuse_when_queue_full(self) -> None:
         limit = settings.integer("PLAYGROUND_MAX_QUEUE")
@@ -218,6 +194,45 @@ class JobRunner:
         with self._lock:
             return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
 
+    def _forget_old_jobs(self) -> None:
+        finished = [job for job in self._jobs.values() if job.is_done]
+        for job in sorted(finished, key=lambda j: j.created)[:max(0, len(finished) - KEEP_FINISHED_JOBS)]:
+            del self._jobs[job.id]
+
+
+class JobRunner(JobQueue):
+    """Starts jobs in threads; at most max_parallel train at once, the rest wait in order."""
+
+    def __init__(self, max_parallel: int | None = None, device: torch.device | None = None,
+                 listeners: Iterable[JobListener] = (), store: RunStore | None = None):
+        """listeners are told about every job; store is where fine-tuning finds saved runs (default: RunStore())."""
+        self.max_parallel = max_parallel or settings.max_jobs() or 1
+        self.device = device or pick_device()
+        self.listeners = tuple(listeners)
+        self.store = store
+        self._slots = threading.Semaphore(self.max_parallel)
+        super().__init__()
+        self._cpu_share = CpuShare()
+
+    def submit(self, config: RunConfig, dataset: Dataset, listener: JobListener | None = None,
+               trainer: Callable = training_events, record: bool = True) -> Job:
+        """Queue a training run and return its Job at once.
+
+        listener (if any) hears about this job only. trainer has train()'s signature (core.lr_finder's
+        range test does too); record=False keeps the job from the runner's listeners, so out of the run
+        store (a learning-rate test is not a run). ValueError when the queue is full.
+        """
+        self._refuse_when_queue_full()
+        listeners = (self.listeners if record else ()) + ((listener,) if listener is not None else ())
+        return self._start(Job(config, dataset, listeners, trainer), self._run, "train")
+
+    def describe(self) -> str:
+        """One line for the sidebar: where runs train, how many at once, how many wait."""
+        with self._lock:
+            waiting = len(self._waiting)
+        return (f"Training on **{describe_device(self.device)}**. Up to {self.max_parallel} runs train at once; "
+                f"others wait in a queue ({waiting} waiting now).")
+
     def _run(self, job: Job) -> None:
         with self._slots:
             with self._lock:
@@ -230,8 +245,3 @@ class JobRunner:
         with self._lock:
             running = sum(job.status == RunStatus.RUNNING for job in self._jobs.values())
         return self._cpu_share.threads_for(running)  # cores other processes keep busy are left to them
-
-    def _forget_old_jobs(self) -> None:
-        finished = [job for job in self._jobs.values() if job.is_done]
-        for job in sorted(finished, key=lambda j: j.created)[:max(0, len(finished) - KEEP_FINISHED_JOBS)]:
-            del self._jobs[job.id]

@@ -7,7 +7,6 @@ the thread runner's: the same events, status, stop and model, so pages need not 
 from __future__ import annotations
 
 import os
-import threading
 import time
 from typing import Callable, Iterable
 
@@ -18,7 +17,7 @@ from core.config import RunConfig
 from core.data import Dataset
 from core.feature_training import training_events
 from core.finetune import start_from_saved_run
-from core.jobs import KEEP_FINISHED_JOBS, Job, JobListener, JobRunner
+from core.jobs import Job, JobListener, JobQueue, JobRunner
 from core.models import build_model
 from core.ray_cluster import ClusterView, DatasetShelf, connect
 from core.ray_worker import Trainer, load_model_bytes, model_to_bytes
@@ -70,7 +69,7 @@ class RemoteJob(Job):
             listener.job_ended(self)
 
 
-class RayRunner:
+class RayRunner(JobQueue):
     """Runs each job in its own Ray actor; Ray's scheduler queues what the cluster cannot start yet."""
 
     name = "Ray"
@@ -84,9 +83,7 @@ class RayRunner:
         self.cluster = ClusterView()
         self.datasets = DatasetShelf()
         self.listeners, self.store = tuple(listeners), store
-        self._lock = threading.Lock()
-        self._jobs: dict[str, RemoteJob] = {}
-        self._waiting: list[str] = []
+        super().__init__()
         total = ray.cluster_resources()
         default_gpus = 1.0 if total.get("GPU", 0) >= 1 else 0.0
         self.gpus_per_job = gpus_per_job if gpus_per_job is not None else \
@@ -109,41 +106,18 @@ class RayRunner:
             return self._local.submit(config, dataset, listener, trainer, record)
         self._refuse_when_queue_full()
         listeners = (self.listeners if record else ()) + ((listener,) if listener is not None else ())
-        job = RemoteJob(config, dataset, listeners, trainer)
-        for each in job.listeners:
-            each.job_submitted(job)
-        with self._lock:
-            self._jobs[job.id] = job
-            self._waiting.append(job.id)
-            self._forget_old_jobs()
-        threading.Thread(target=self._follow, args=(job,), name=f"ray-{job.id}", daemon=True).start()
-        return job
-
-    def _refuse_when_queue_full(self) -> None:
-        limit = settings.integer("PLAYGROUND_MAX_QUEUE")
-        with self._lock:
-            waiting = len(self._waiting)
-        if limit and waiting >= limit:
-            raise ValueError(f"The queue is full: {waiting} runs are waiting for a free slot. "
-                             "Please try again in a few minutes.")
-
-    def _forget_old_jobs(self) -> None:
-        finished = [job for job in self._jobs.values() if job.is_done]
-        for job in sorted(finished, key=lambda j: j.created)[:max(0, len(finished) - KEEP_FINISHED_JOBS)]:
-            del self._jobs[job.id]
+        return self._start(RemoteJob(config, dataset, listeners, trainer), self._follow, "ray")
 
     def get(self, job_id: str) -> Job | None:
         """The job with this id, if this process still holds it."""
-        with self._lock:
-            job = self._jobs.get(job_id)
+        job = super().get(job_id)
         return job if job is not None else self._local.get(job_id)
 
     def queue_position(self, job: Job) -> int:
         """1 for the next job to start, 2 after it...; 0 when not waiting."""
         if not isinstance(job, RemoteJob):
             return self._local.queue_position(job)
-        with self._lock:
-            return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
+        return super().queue_position(job)
 
     @property
     def max_parallel(self) -> int:
