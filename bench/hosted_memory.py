@@ -119,7 +119,7 @@ def train(page, done, results: dict, quick: bool = False) -> str:
     seconds = time.perf_counter() - started
     accuracy = page.locator("[data-testid='stMetricValue']").first.inner_text()
     images = "5,000" if quick else "all 60,000"
-    return f"default network (Fast CNN, MNIST, {images} images, 4 epochs) in {seconds:.0f} s, test accuracy {accuracy}"
+    return f"the Train page's default network and settings (MNIST, {images} images) in {seconds:.0f} s, test accuracy {accuracy}"
 
 
 INK = "canvas => canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.some(v => v > 128)"
