@@ -3,7 +3,7 @@
 Only plain data crosses the wire: the settings as a dict, the dataset as numpy arrays (put into
 Ray's object store once by the app), events as dicts and weights as safetensors bytes. No model
 or user object is ever pickled. This module is imported on the Ray workers, so it must not
-import streamlit or anything the app alone has.
+need Streamlit or anything else only the app has.
 """
 from __future__ import annotations
 
