@@ -167,14 +167,33 @@ def _overfitting(c: Curves) -> Finding | None:
     gap = last.train_accuracy - last.validation_accuracy
     rising = (last.validation_loss > 1.1 * best.validation_loss and best.epoch <= last.epoch - 2
               and last.train_loss < best.train_loss)
-    if not rising and not (gap >= 0.05 and c.validation_accuracy_gain(2) < 0.003):
+    if not (rising or _memorised(c) or (gap >= 0.05 and c.validation_accuracy_gain(2) < 0.003)):
         return None
     since = (f"The validation loss (its error on held-back images it never trains on) has risen since "
              f"epoch {best.epoch} ({best.validation_loss:.3f} → {last.validation_loss:.3f}) while the training "
-             f"loss kept falling ({best.train_loss:.3f} → {last.train_loss:.3f}). " if rising else "")
+             f"loss kept falling ({best.train_loss:.3f} → {last.train_loss:.3f}). " if rising else
+             f"It gets its training images right with almost no error (training loss {last.train_loss:.4f}) "
+             f"but has not improved on held-back images for {MEMORISED_FLAT_EPOCHS} epochs: it has learned "
+             f"its training images by heart, so more epochs teach it nothing new. " if _memorised(c) else "")
     return Finding(Reading.OVERFITTING,
                    since + f"Training accuracy {_pct(last.train_accuracy)}, validation accuracy "
                            f"{_pct(last.validation_accuracy)}: a gap of {gap * 100:.1f} points.")
+
+
+MEMORISED_FLAT_EPOCHS = 3
+
+
+def _memorised(c: Curves) -> bool:
+    """Training images all but perfect, held-back ones clearly worse and no longer improving.
+
+    A run with a one-cycle schedule ends with a tiny learning rate, so its validation loss levels off
+    instead of rising; this is how overfitting shows there (on an easy task like MNIST the gap is small).
+    """
+    last = c.epochs[-1]
+    return (len(c.epochs) >= 5 and last.train_accuracy >= 0.995
+            and last.train_accuracy - last.validation_accuracy >= 0.01
+            and c.validation_accuracy_gain(MEMORISED_FLAT_EPOCHS) < 0.003
+            and last.validation_loss > 10 * last.train_loss)
 
 
 def _underfitting(c: Curves) -> Finding | None:

@@ -84,6 +84,21 @@ def test_validation_loss_rising_while_training_loss_falls_is_overfitting_with_au
     assert read_run(c, augmented)[0].fix.changes == (("model.dropout", 0.3),)
 
 
+def test_training_images_learned_by_heart_with_flat_validation_is_overfitting():
+    # The shape of a real one-cycle run: 5,000 MNIST images, 40 epochs; the validation loss levels off, not up.
+    epochs = [(0.5 / (i + 1) ** 3, min(1.0, 0.9 + 0.02 * i), 0.09 - 0.002 * min(i, 5), min(0.978, 0.95 + 0.005 * i))
+              for i in range(12)]
+    c = curves(decaying(2.3, 0.0001, 100), epochs)
+    finding = read_run(c, CONFIG)[0]
+    assert finding.reading == Reading.OVERFITTING and "by heart" in finding.evidence
+    assert "a gap of 2.2 points" in finding.evidence and apply_fix(CONFIG, finding.fix).data.augment is True
+
+
+def test_a_long_healthy_run_near_100_percent_is_not_called_overfitting():
+    epochs = [(0.3 / (i + 1) ** 2, min(0.999, 0.95 + 0.01 * i), 0.03, min(0.993, 0.96 + 0.01 * i)) for i in range(10)]
+    assert Reading.OVERFITTING not in readings(curves(decaying(2.3, 0.002, 100), epochs))
+
+
 def test_low_flat_accuracies_are_underfitting_with_a_bigger_network():
     c = curves(decaying(2.3, 1.2, 80, rate=12), [(1.3, 0.55, 1.3, 0.55), (1.25, 0.56, 1.26, 0.56), (1.24, 0.562, 1.25, 0.563)])
     findings = read_run(c, RunConfig(model=ModelConfig(preset="mlp_512")))
