@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from core.atomic import write_atomically
@@ -12,6 +13,17 @@ from core.config import CUSTOM_PREFIX
 from core.choices import DatasetInfo
 from core.dataset import Dataset
 from core.paths import runs_dir
+
+
+@dataclass(frozen=True)
+class KeptEntry:
+    """One kept dataset on disk, as the upload quotas (core.quotas) count it."""
+
+    name: str  # the dataset's name, custom:<id>
+    owner: str
+    classes: tuple[str, ...]
+    size: int  # bytes on disk
+    created: float
 
 
 def kept_folder() -> Path:
@@ -66,3 +78,23 @@ def discard(name: str, owner: str) -> bool:
         return False
     _path(name).unlink(missing_ok=True)
     return True
+
+
+def kept_entries() -> list[KeptEntry]:
+    """Every kept dataset with its owner, classes, size on disk and time kept; unreadable files are skipped."""
+    entries = []
+    for path in sorted(kept_folder().glob("*.safetensors")) if kept_folder().is_dir() else []:
+        try:
+            with safe_open(str(path), "pt") as handle:
+                metadata = handle.metadata() or {}
+            stat = path.stat()
+            entries.append(KeptEntry(f"{CUSTOM_PREFIX}{path.stem}", metadata.get("owner", ""),
+                                     tuple(json.loads(metadata.get("classes", "[]"))), stat.st_size, stat.st_mtime))
+        except (OSError, ValueError, TypeError, SafetensorError):  # half-written by another session, or damaged: not counted
+            continue
+    return entries
+
+
+def tensor_bytes(dataset: Dataset) -> int:
+    """The bytes keep() writes for dataset (its pictures and labels, unpacked)."""
+    return sum(t.numel() * t.element_size() for t in (dataset.train_x, dataset.train_y, dataset.test_x, dataset.test_y))

@@ -103,6 +103,7 @@ class RunSummary:
     reading: tuple[dict, ...] = ()  # the coach's findings at the end (core.coach.Finding.to_dict() each)
     follows: str = ""  # the run this one re-trained with a coach's fix, and the fix in words
     follows_change: str = ""
+    owner: str = ""  # the browser session that uploaded it (imported runs only; see core.quotas)
 
     @property
     def has_weights(self) -> bool:
@@ -155,13 +156,14 @@ class RunStore:
         return self.root / run_id
 
     def create(self, config: RunConfig, run_id: str | None = None, name: str = "", source: str = "trained",
-               status: RunStatus = RunStatus.QUEUED) -> str:
+               status: RunStatus = RunStatus.QUEUED, owner: str = "") -> str:
         """Start a new run folder; returns its id."""
         run_id = run_id or uuid.uuid4().hex[:12]
         folder = self.folder(run_id)
         created = time.time()
         write_json(folder / RUN_FILE, {"id": run_id, "name": name or default_name(config, created, run_id),
-                                       "created": created, "source": source, "run": config.to_dict()})
+                                       "created": created, "source": source, "run": config.to_dict(),
+                                       **({"owner": owner} if owner else {})})
         write_json(folder / STATUS_FILE, {"status": status, "process": process_token(), "updated": created})
         return run_id
 
@@ -219,7 +221,7 @@ class RunStore:
             int(status.get("epochs_done", 0)), int(status.get("best_epoch", 0)),
             status.get("best_validation_accuracy"), status.get("test_accuracy"), status.get("test_loss"),
             folder, str(run.get("source", "trained")), tuple(status.get("reading") or ()),
-            str(run.get("follows", "")), str(run.get("follows_change", "")))
+            str(run.get("follows", "")), str(run.get("follows_change", "")), str(run.get("owner", "")))
 
     def list_runs(self) -> list[RunSummary]:
         """Every readable run, newest first; a damaged or foreign folder is skipped with a warning."""
@@ -275,10 +277,11 @@ class RunStore:
             return loaded
         raise ValueError(f"The run '{summary.name}' has no saved weights yet (it saves after each epoch).")
 
-    def import_model(self, config: RunConfig, state: dict[str, torch.Tensor], metrics: dict, name: str) -> str:
-        """A new run holding uploaded weights (checked against the architecture first)."""
+    def import_model(self, config: RunConfig, state: dict[str, torch.Tensor], metrics: dict, name: str,
+                     owner: str = "") -> str:
+        """A new run holding uploaded weights (checked against the architecture first); owner: who uploaded it."""
         model = model_from_state(config, state)
-        run_id = self.create(config, name=name, source="imported", status=RunStatus.IMPORTED)
+        run_id = self.create(config, name=name, source="imported", status=RunStatus.IMPORTED, owner=owner)
         # The file's own figures are kept with its weights as claims; the run's status holds only what
         # this app measured, so an upload cannot list itself at 99% (see claimed_metrics).
         self.save_weights(run_id, model, config, BEST, {f"claimed_{key}": value for key, value in metrics.items()})

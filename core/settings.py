@@ -38,11 +38,17 @@ SETTINGS: dict[str, Setting] = {setting.variable: setting for setting in (
             "waiting at once (0: no limit)."),
     Setting("PLAYGROUND_PRELOAD", "", "mnist", "Datasets loaded into memory when the app starts (comma-separated; "
             "others load when first picked)."),
-    Setting("PLAYGROUND_SAVED_MODELS", "20", "5", "How many saved runs the Inspect and Draw pages offer; their "
-            "models stay in memory (at most twice as many, as runs come and go)."),
+    Setting("PLAYGROUND_SAVED_MODELS", "20", "5", "How many saved runs the Inspect and Draw pages offer; a model is "
+            "loaded when picked and stays in memory (at most twice as many, and PLAYGROUND_MODEL_CACHE_MB)."),
     Setting("PLAYGROUND_MAX_UPLOAD_MB", "50", "20", "Largest upload (a zip of images, a run file), in MB."),
-    Setting("PLAYGROUND_MAX_ZIP_MEGAPIXELS", "400", "400", "My images: the pixels of all pictures of one zip "
-            "together, in millions (bounds the time one upload takes)."),
+    Setting("PLAYGROUND_MAX_ZIP_MEGAPIXELS", "400", "200", "My images: the pixels of all pictures of one upload "
+            "(a zip, or files added to a class at once) together, in millions (bounds the time one upload takes)."),
+    Setting("PLAYGROUND_UPLOADS_MB_PER_VISITOR", "0", "100", "Disk space one browser session's uploaded runs and "
+            "kept pictures may take, in MB, counted unpacked (0: no limit)."),
+    Setting("PLAYGROUND_UPLOADS_MB_TOTAL", "0", "500", "Disk space all visitors' uploaded runs and kept pictures "
+            "may take together, in MB; the oldest expire first to make room (0: no limit)."),
+    Setting("PLAYGROUND_MODEL_CACHE_MB", "1000", "200", "Memory the saved models that Inspect and Draw keep "
+            "loaded may take together, in MB of weights; the least recently used are dropped first."),
     Setting("PLAYGROUND_RAY_ADDRESS", "", "", "Train on a Ray cluster instead of this machine's threads: local, "
             "auto, or ray://HOST:10001. Unreachable at start-up: the app trains here and says why."),
     Setting("PLAYGROUND_RAY_GPUS_PER_JOB", "", "", "GPUs each run asks Ray for (unset: 1 if the cluster has a GPU, "

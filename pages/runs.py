@@ -8,6 +8,7 @@ import streamlit as st
 
 from core import settings
 from core.bundle_file import pack_bundle, unpack_bundle
+from core.quotas import bundle_bytes, expired_sentence, room_for
 from core.run_compare import compare_runs, headline_accuracy, letters
 from core.runs import RunStore, RunSummary
 from core.status import RunStatus
@@ -17,7 +18,7 @@ from ui.run_charts import overlay_curves
 from ui.run_export import export_section
 from ui.literal import literal
 from ui.run_sharing import load_setup
-from ui.state import leave_legacy_page_mode, own_run, owns_run
+from ui.state import leave_legacy_page_mode, own_run, owner_token, owns_run
 
 leave_legacy_page_mode()
 
@@ -150,15 +151,18 @@ def upload_section(store: RunStore) -> None:
         st.session_state.uploaded_file = upload.file_id
         try:
             bundle = unpack_bundle(upload.getvalue(), upload.name)
+            # Counted unpacked: a small zip of zeros can hold 40 MB of weights (core/quotas.py).
+            with room_for(bundle_bytes(bundle.config), owner_token(), store) as expired:
+                run_id = store.import_model(bundle.config, bundle.state, bundle.metrics, bundle.name, owner_token())
         except ValueError as error:
             st.error(literal(str(error)))
             return
-        try:
-            run_id = store.import_model(bundle.config, bundle.state, bundle.metrics, bundle.name)
         except OSError as error:
             st.error(disk_problem(store, error))
             return
         own_run(run_id)
+        if expired:
+            st.info(literal(expired_sentence(expired)))
         st.success(f"Added **{literal(bundle.name)}** ({bundle.config.model.preset} on {bundle.config.data.dataset}). "
                    "It is now in the table and in the Model box of the Inspect page.")
 

@@ -1,24 +1,29 @@
 """One place where pages get the model to look at: this session's runs, saved runs or the shipped demo."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import streamlit as st
 
 from core import settings
 from core.bundle import LoadedModel, has_bundle, load_bundle
+from core.model_cache import ModelCache
 from core.paths import DEMO_MODEL
 from core.runs import RunStore, RunSummary
 from core.runtime import get_runner
 from core.status import RunStatus
 
 SAVED_RUNS_LISTED = settings.integer("PLAYGROUND_SAVED_MODELS")  # the newest saved runs offered in the select box
+DEMO_LABEL = "Demo model (shipped, MNIST)"
 
 
 @st.cache_resource
 def _demo_model(path: str) -> LoadedModel:
     # Read-only after loading (pages only run it in eval mode), so it can be shared.
-    return load_bundle(Path(path), label="Demo model (shipped, MNIST)")
+    return load_bundle(Path(path), label=DEMO_LABEL)
 
 
 def session_models() -> dict[str, LoadedModel]:
@@ -37,11 +42,18 @@ def session_models() -> dict[str, LoadedModel]:
     return models
 
 
-@st.cache_resource(max_entries=max(1, 2 * SAVED_RUNS_LISTED))
-def _saved_run_model(root: str, run_id: str, saved_at: float, label: str) -> LoadedModel:
-    # Keyed on the weights' time, so a run that saves newer weights is read again; eval only, so shared.
-    loaded = RunStore(Path(root)).load_model(run_id)
-    loaded.label = label
+@st.cache_resource
+def _saved_model_cache() -> ModelCache:
+    # One for every visitor: saved models are only ever run in eval mode, so sharing them is safe.
+    return ModelCache(settings.integer("PLAYGROUND_MODEL_CACHE_MB") * 2**20, max_models=2 * SAVED_RUNS_LISTED)
+
+
+def _saved_run_model(run: RunSummary) -> LoadedModel:
+    """The saved run's model, from the shared cache; keyed on the weights' time, so newer weights are read again."""
+    store = RunStore()
+    key = (str(store.root), run.id, run.weights_saved_at())
+    loaded = _saved_model_cache().get(key, lambda: store.load_model(run.id))
+    loaded.label = _saved_label(run)
     return loaded
 
 
@@ -50,34 +62,38 @@ def _saved_label(run: RunSummary) -> str:
     return label + (f", {run.test_accuracy:.1%} test accuracy)" if run.test_accuracy is not None else ")")
 
 
-def saved_models(skip_ids: set[str]) -> list[LoadedModel]:
-    """The newest saved runs with weights (from the Runs page), skipping runs already listed."""
-    store, models = RunStore(), []
-    runs = [run for run in store.list_runs() if run.has_weights and run.status != RunStatus.RUNNING and run.id not in skip_ids]
-    for run in runs[:SAVED_RUNS_LISTED]:
-        try:
-            models.append(_saved_run_model(str(store.root), run.id, run.weights_saved_at(), _saved_label(run)))
-        except (ValueError, OSError):
-            continue  # deleted or damaged since listing: the Runs page says more
-    return models
+@dataclass(frozen=True)
+class ModelChoice:
+    """One entry of the Model box: its label, and how to get the model once it is picked."""
+
+    label: str
+    load: Callable[[], LoadedModel]
 
 
-def available_models() -> dict[str, LoadedModel]:
+def saved_models(skip_ids: set[str]) -> dict[str, ModelChoice]:
+    """The newest saved runs with weights (from the Runs page) by id, skipping runs already listed."""
+    runs = [run for run in RunStore().list_runs()
+            if run.has_weights and run.status != RunStatus.RUNNING and run.id not in skip_ids]
+    return {run.id: ModelChoice(_saved_label(run), partial(_saved_run_model, run)) for run in runs[:SAVED_RUNS_LISTED]}
+
+
+def available_models() -> dict[str, ModelChoice]:
     """Every model this visitor can use right now, by a key that stays the same when runs come and go.
 
     Order: this session's runs, then the demo model (what a first visitor gets, rather than
-    whatever someone else saved last), then saved runs.
+    whatever someone else saved last), then saved runs. Only the model picked is loaded.
     """
-    models = {f"job:{job_id}": model for job_id, model in session_models().items()}
+    models = {f"job:{job_id}": ModelChoice(model.label, lambda model=model: model)
+              for job_id, model in session_models().items()}
     if has_bundle(DEMO_MODEL):
-        models["demo"] = _demo_model(str(DEMO_MODEL))
+        models["demo"] = ModelChoice(DEMO_LABEL, partial(_demo_model, str(DEMO_MODEL)))
     in_memory = {job_id for job_id in st.session_state.get("job_ids", []) if get_runner().get(job_id) is not None}
-    models.update({f"run:{model.metrics['run_id']}": model for model in saved_models(in_memory)})
+    models.update({f"run:{run_id}": choice for run_id, choice in saved_models(in_memory).items()})
     return models
 
 
 def choose_model(key: str) -> LoadedModel | None:
-    """A select box of available models; None (with a hint on how to get one) if there are none."""
+    """A select box of available models; None (with a hint or a warning) if there are none or it is unreadable."""
     models = available_models()
     if not models:
         st.info("No trained model yet. Train one on the **Train** page (the Fast CNN takes under a minute).")
@@ -87,4 +103,9 @@ def choose_model(key: str) -> LoadedModel | None:
     chosen = st.selectbox("Model", list(models), format_func=lambda choice: models[choice].label, key=key,
                           help="A model you trained in this session, a saved run (see the Runs page), or the demo model "
                                "that ships with the app.")
-    return models[chosen]
+    try:
+        return models[chosen].load()
+    except (ValueError, OSError):
+        st.warning("That saved run can no longer be read (it was deleted or damaged since the list was made). "
+                   "Pick another model.")
+        return None

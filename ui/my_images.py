@@ -10,7 +10,8 @@ from core import settings
 from core.choices import DEFAULT_PRESET, PRESETS, scratch_presets
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
 from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, read_zip
-from core.kept_datasets import discard, keep, owner_of
+from core.kept_datasets import discard, keep, owner_of, tensor_bytes
+from core.quotas import expired_sentence, room_for
 from core.runs import RunStore
 from ui.class_builder import class_builder
 from ui.literal import literal
@@ -141,14 +142,11 @@ def keep_or_discard(dataset: Dataset) -> None:
     owner = owner_of(dataset.info.name)
     if owner is None:
         if st.button("Keep these images", help="Stores them with your runs, so you can use them after a restart."):
-            try:
-                keep(dataset, owner_token())
-            except OSError:
-                st.error(RunStore().cannot_save() or "The pictures could not be stored (a disk error).")
-                return
-            st.rerun()
+            keep_images(dataset)
     elif owner == owner_token():
         st.caption("These images are kept with your runs.")
+        if expired := st.session_state.pop("my_images_expired", None):
+            st.info(literal(expired))
         if st.button("Discard the kept copy", help="Deletes the stored images; models trained on them stay."):
             try:
                 discard(dataset.info.name, owner_token())
@@ -158,6 +156,22 @@ def keep_or_discard(dataset: Dataset) -> None:
             st.rerun()
     else:
         st.caption("These images were kept by another session; only that session can discard them.")
+
+
+def keep_images(dataset: Dataset) -> None:
+    """Store the pictures if the upload quotas allow (core/quotas.py); say what expired or why not."""
+    try:
+        with room_for(tensor_bytes(dataset), owner_token()) as expired:
+            keep(dataset, owner_token())
+    except ValueError as error:
+        st.error(str(error))
+        return
+    except OSError:
+        st.error(RunStore().cannot_save() or "The pictures could not be stored (a disk error).")
+        return
+    if expired:
+        st.session_state.my_images_expired = expired_sentence(expired)
+    st.rerun()
 
 
 def network_choices(own_pictures: bool) -> list[str]:
