@@ -12,7 +12,7 @@ from core.lr_finder import RateFound, RateStep, find_learning_rate
 from core.runs import RunStore, RunSummary
 from core.runtime import get_runner
 from ui.run_sharing import load_setup
-from ui.state import cached_dataset, remember_job
+from ui.state import cached_dataset, remember_job, why_visitor_must_wait
 
 FINDER_REFRESH_SECONDS = 1.0
 ICONS = {"learning_well": ":material/check_circle:", "still_improving": ":material/trending_up:"}
@@ -61,6 +61,9 @@ def _train_with_fix(job_id: str, index: int) -> None:
     job = runner.get(job_id)
     if job is None:
         st.session_state.coach_problem = "That run is no longer in memory: press Train to start again."
+        return
+    if problem := why_visitor_must_wait():  # e.g. a recipe of this visitor's is still training
+        st.session_state.coach_problem = problem
         return
     fix = read_history(job.history(), job.config)[index].fix
     config = apply_fix(job.config, fix)
@@ -156,6 +159,7 @@ def _finder_view(config: RunConfig | None) -> None:
 
 def _start_finder(config: RunConfig) -> None:
     dataset, problem = cached_dataset(config.data.dataset)
+    problem = problem or why_visitor_must_wait()
     if problem:
         st.error(problem)
         return

@@ -72,12 +72,13 @@ def why_visitor_must_wait() -> str | None:
     """A sentence when this session already has as many runs training or waiting as one visitor may."""
     limit = settings.integer("PLAYGROUND_RUNS_PER_VISITOR")
     owned = set(st.session_state.get("owned_runs", []))  # runs watched through a link do not count
+    owned.add(st.session_state.get("lr_job_id", ""))  # a learning-rate test takes a slot like a run
     live = [job for job in map(get_runner().get, owned) if job and not job.is_done]
     if not limit or len(live) < limit:
         return None
     runs = "one run" if limit == 1 else f"{limit} runs"
-    return (f"This demo is shared, so each visitor may have {runs} training or waiting at a time. "
-            "Wait for yours to finish, or press Stop on it, then start the next.")
+    return (f"This demo is shared, so each visitor may have {runs} (or learning-rate test) training or waiting "
+            "at a time. Wait for yours to finish, or press Stop on it, then start the next.")
 
 
 def current_job() -> Job | None:
