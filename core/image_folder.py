@@ -20,8 +20,9 @@ from PIL import Image
 from core.config import CUSTOM_PREFIX
 from core.data import Dataset, DatasetInfo
 from core.limits import MAX_ARCHIVE_FILES, MAX_IMAGE_PIXELS, MIN_IMAGES_PER_CLASS, max_zip_pixels  # noqa: F401
-from core.picture import open_picture, picture_size
+from core.picture import open_picture
 from core.safe_zip import ZIP_ERRORS, open_zip, read_entry, zip_problem
+from core.upload_budget import UploadBudget
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 ARCHIVE_SUFFIXES = {".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar"}
@@ -91,7 +92,7 @@ def read_zip(data: bytes, size: int = 32, colour: bool = True, progress: Progres
 
     progress(share done, what is being read) is called as the pictures are decoded.
     """
-    report, images, budget = ImageFolderReport(), {}, max_zip_pixels()
+    report, images, budget = ImageFolderReport(), {}, UploadBudget(size * size * (3 if colour else 1))
     with open_zip(data, "This file") as archive:
         entries = _check_archive(archive, len(data))
         for number, info in enumerate(entries):
@@ -101,7 +102,7 @@ def read_zip(data: bytes, size: int = 32, colour: bool = True, progress: Progres
             if reason is None:
                 try:
                     raw = read_entry(archive, info, MAX_TOTAL_UNPACKED)
-                    budget -= _pixels_claimed(raw, budget)
+                    budget.charge(raw)  # from the header, before decoding: time and memory are bounded
                     pixels = decode_image(raw, size, colour)
                 except ValueError as error:
                     reason = str(error).removeprefix(f"{info.filename}: ")
@@ -111,15 +112,6 @@ def read_zip(data: bytes, size: int = 32, colour: bool = True, progress: Progres
             images.setdefault(_class_and_name(info.filename)[0], []).append(pixels)
     report.counts = {name: len(items) for name, items in sorted(images.items())}
     return images, report
-
-
-def _pixels_claimed(raw: bytes, budget: int) -> int:
-    """The picture's pixel count from its header; ValueError once the archive's pictures exceed the budget."""
-    width, height = picture_size(raw)
-    if width * height > budget:
-        raise ValueError(f"skipped: the pictures before it already add up to about {max_zip_pixels() // 1_000_000:,} "
-                         "megapixels, as much as one upload may decode (shrink the pictures first)")
-    return width * height
 
 
 def check_classes(counts: dict[str, int]) -> None:

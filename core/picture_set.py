@@ -13,7 +13,8 @@ import numpy as np
 from PIL import Image
 
 from core.data import Dataset
-from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, decode_image
+from core.image_folder import MIN_IMAGES_PER_CLASS, Progress, build_dataset, decode_image
+from core.upload_budget import UploadBudget
 
 KEPT_SIZE = 224  # the largest size a model here reads
 MAX_FILE_BYTES = 20 * 2**20  # a phone photo is a few MB
@@ -64,14 +65,23 @@ class PictureSet:
     def remove_picture(self, name: str, key: str) -> None:
         self.classes[name] = [picture for picture in self.classes.get(name, []) if picture.key != key]
 
-    def add_files(self, name: str, files: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
-        """Decode and add (file name, bytes) pairs to a class; returns (file name, why) for those skipped."""
+    def add_files(self, name: str, files: list[tuple[str, bytes]], progress: Progress | None = None,
+                  ) -> list[tuple[str, str]]:
+        """Decode and add (file name, bytes) pairs to a class; returns (file name, why) for those skipped.
+
+        One call is one upload: its pictures decode within one UploadBudget (pixels and memory), and
+        progress(share done, what is being read) is called before each picture.
+        """
         skipped, known = [], {picture.key for picture in self.classes[name]}
-        for file_name, data in files:
+        budget = UploadBudget(KEPT_SIZE * KEPT_SIZE * 3)
+        for number, (file_name, data) in enumerate(files):
+            if progress is not None:
+                progress(number / len(files), f"Reading picture {number + 1:,} of {len(files):,}…")
             key = hashlib.sha256(data).hexdigest()[:16]
             reason = self._refusal(data, key, known)
             if reason is None:
                 try:
+                    budget.charge(data)
                     self.classes[name].append(Picture(key, decode_image(data, KEPT_SIZE, colour=True)))
                     known.add(key)
                 except ValueError as error:

@@ -9,6 +9,7 @@ import streamlit as st
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
 from core.picture_set import MAX_FILE_BYTES, PictureSet, resized
 from core.runtime import get_runner
+from ui.literal import literal
 
 SHOWN_PER_CLASS = 12  # thumbnails per class; the count says how many more there are
 
@@ -52,7 +53,10 @@ def _take_new_files(name: str, uploads) -> None:
     new = [upload for upload in uploads if upload is not None and upload.file_id not in seen]
     if not new:
         return
-    skipped = picture_set().add_files(name, [(upload.name, upload.getvalue()) for upload in new])
+    bar = st.progress(0.0, text="Reading your pictures…")
+    skipped = picture_set().add_files(name, [(upload.name, upload.getvalue()) for upload in new],
+                                      progress=lambda share, text: bar.progress(share, text=text))
+    bar.empty()
     seen.update(upload.file_id for upload in new)
     if skipped:
         st.session_state.class_builder_skipped = skipped
@@ -112,7 +116,9 @@ def class_builder(size: int, colour: bool) -> Dataset | None:
     if message := st.session_state.pop("class_builder_error", None):
         st.error(message)
     if skipped := st.session_state.pop("class_builder_skipped", None):
-        st.warning("Some files were not added: " + "; ".join(f"{file} ({why})" for file, why in skipped[:8]))
+        st.warning(f"{len(skipped)} file(s) were not added: " +
+                   "; ".join(f"{literal(file)} ({why})" for file, why in skipped[:8]) +
+                   ("; …" if len(skipped) > 8 else ""))
     for problem in pictures.problems():
         st.info(problem)
         return None

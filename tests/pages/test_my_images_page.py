@@ -99,4 +99,26 @@ def test_class_names_must_differ_and_a_damaged_file_is_skipped_with_a_reason():
     next(t for t in at.text_input if t.label == "Class name" and t.value == "Class 2").set_value("class 1").run()
     assert any("already a class called" in e.value for e in at.error)
     class_uploader(at, "Class 1").set_value([("broken.png", b"not a picture", "image/png")]).run()
-    assert any("broken.png (not a readable image)" in w.value for w in at.warning)
+    assert any(r"broken\.png (not a readable image)" in w.value for w in at.warning)  # the name as typed
+
+
+def test_files_added_at_once_decode_within_the_upload_budget_and_the_page_says_which_were_not(monkeypatch):
+    import io
+
+    from PIL import Image
+
+    def blank(height: int) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (1000, height), "white").save(buffer, "PNG")
+        return buffer.getvalue()
+
+    monkeypatch.setenv("PLAYGROUND_MAX_ZIP_MEGAPIXELS", "2")  # two of these 1-megapixel pictures per upload
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="dataset").set_value("my_images").run()
+    files = [(f"![x](tracker.example){index}.png", blank(999 - index), "image/png") for index in range(3)]
+    class_uploader(at, "Class 1").set_value(files).run()
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "not added" in w.value)
+    assert r"\!\[x\]\(tracker\.example\)2\.png" in warning  # the visitor's file name, shown as typed
+    assert "as much as one upload may decode" in warning
+    assert any("2 pictures" in c.value for c in at.caption)
