@@ -11,6 +11,7 @@ from core.runtime import get_runner
 from core.status import RunStatus
 from ui.charts import training_curves
 from ui.coach_view import coach_reading, learning_rate_finder
+from ui.ended_run import ended_run_notice
 from ui.my_images import my_images_section, network_choices
 from ui.my_images_results import my_images_results, reading_text
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
@@ -155,8 +156,10 @@ def live_view() -> None:
     """Progress, charts and results of this session's run; polls while it trains."""
     job = current_job()
     if job is None:
-        st.info("Pick a dataset and a network on the left, then press **Train**. "
-                "The charts will appear here and update as the network learns.")
+        linked = st.query_params.get("run")
+        if not (linked and ended_run_notice(linked)):  # e.g. a run cut off by a restart of the app
+            st.info("Pick a dataset and a network on the left, then press **Train**. "
+                    "The charts will appear here and update as the network learns.")
         return
     history = job.history()
     rerun_page_when_due(job, history)
