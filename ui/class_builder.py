@@ -5,6 +5,8 @@ import uuid
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
 from core.picture_set import MAX_FILE_BYTES, PictureSet, resized
@@ -58,8 +60,23 @@ def _take_new_files(name: str, uploads) -> None:
                                       progress=lambda share, text: bar.progress(share, text=text))
     bar.empty()
     seen.update(upload.file_id for upload in new)
+    release_uploaded_bytes(upload.file_id for upload in new)
     if skipped:
         st.session_state.class_builder_skipped = skipped
+
+
+def release_uploaded_bytes(file_ids) -> None:
+    """Free uploaded files once their pictures are decoded (150 KB copies are kept).
+
+    Streamlit otherwise keeps every uploaded file in the server's memory for the whole browser
+    session: 40 phone photos, 200 MB a visitor. Its own chat_input releases files the same way;
+    tests/pages/test_my_images_page.py fails if Streamlit changes what this relies on.
+    """
+    context = get_script_run_ctx()
+    manager = context.uploaded_file_mgr if context is not None else None
+    if isinstance(manager, MemoryUploadedFileManager):
+        for file_id in file_ids:
+            manager.remove_file(session_id=context.session_id, file_id=file_id)
 
 
 def class_card(name: str, count: int) -> None:

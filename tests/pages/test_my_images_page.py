@@ -122,3 +122,25 @@ def test_files_added_at_once_decode_within_the_upload_budget_and_the_page_says_w
     assert r"\!\[x\]\(tracker\.example\)2\.png" in warning  # the visitor's file name, shown as typed
     assert "as much as one upload may decode" in warning
     assert any("2 pictures" in c.value for c in at.caption)
+
+
+def release_and_count():
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from ui.class_builder import release_uploaded_bytes
+
+    files = st.file_uploader("Pictures", accept_multiple_files=True, key="files") or []
+    context = get_script_run_ctx()
+    ids = [upload.file_id for upload in files]
+    held = len(context.uploaded_file_mgr.get_files(context.session_id, ids))
+    release_uploaded_bytes(ids)
+    st.write(f"held {held}, after {len(context.uploaded_file_mgr.get_files(context.session_id, ids))}")
+
+
+def test_uploaded_files_are_released_once_their_pictures_are_decoded():
+    """Streamlit keeps uploads in the server's memory for the whole session unless they are released."""
+    at = AppTest.from_function(release_and_count).run()
+    at.file_uploader(key="files").set_value(shape_files("circles", 2, 1)).run()
+    assert not at.exception
+    assert any(m.value == "held 2, after 0" for m in at.markdown)
