@@ -76,6 +76,22 @@ FIRST_POINT_SHOWN = """() => [...document.querySelectorAll('.js-plotly-plot')].s
     chart => (chart.data || []).some(trace => trace.name === 'training' && (trace.x || []).length > 0))"""
 
 
+def default_setup_link(train_subset: int, epochs: int) -> str:
+    """A share link's query string: the default network with its published settings (a link leaves out
+    only what equals RunConfig's own defaults, so it must be built from the whole config)."""
+    from urllib.parse import urlencode
+
+    from core.choices import PRESETS
+    from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+    from core.share import to_query
+
+    preset = PRESETS[ModelConfig().preset]
+    config = RunConfig(DataConfig(train_subset=train_subset), ModelConfig(preset.key, dropout=preset.dropout),
+                       TrainConfig(preset.optimizer, preset.learning_rate, preset.batch_size, epochs,
+                                   schedule=preset.schedule))
+    return urlencode(to_query(config))
+
+
 def train_in_browser(train_subset: int, epochs: int, timeout: float = 600) -> tuple[float, float] | None:
     """Press Train in Chromium on this same machine and watch the live page until the run ends.
 
@@ -93,8 +109,7 @@ def train_in_browser(train_subset: int, epochs: int, timeout: float = 600) -> tu
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 950})
-            link = f"?dataset=mnist&subset={train_subset}&epochs={epochs}"  # a share link's setup, default network
-            page.goto(f"http://127.0.0.1:{port}/{link}")
+            page.goto(f"http://127.0.0.1:{port}/?{default_setup_link(train_subset, epochs)}")
             button = page.get_by_role("button", name="▶ Train")
             button.wait_for(timeout=timeout * 1000)
             pressed = time.perf_counter()

@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.ray_bench --quick    # small runs: checks every figure prints
 
 Figures:
-- one default MNIST run (Fast CNN, its published settings) through each runner, recorded to disk as
+- one default MNIST run (the Train page's default network and settings) through each runner, recorded to disk as
   the app does: time from Train to the first chart point, total time, images per second;
 - six visitors pressing Train at once: wall time until all six finish, with the thread runner
   (2 at a time on this machine's cores) and with Ray on two single-CPU worker nodes started on
@@ -44,8 +44,9 @@ def load() -> str:
 
 
 def default_config(train_subset: int, epochs: int | None = None, seed: int = 0) -> RunConfig:
-    preset = PRESETS["fast_cnn"]
-    return RunConfig(DataConfig(train_subset=train_subset), ModelConfig("fast_cnn"),
+    name = ModelConfig().preset  # the Train page's default network, with its published settings
+    preset = PRESETS[name]
+    return RunConfig(DataConfig(train_subset=train_subset), ModelConfig(name, dropout=preset.dropout),
                      TrainConfig(preset.optimizer, preset.learning_rate, preset.batch_size,
                                  epochs or preset.epochs, schedule=preset.schedule, seed=seed))
 

@@ -27,6 +27,7 @@ from core.models import build_model
 from core.runs import RunStore
 from core.status import RunStatus
 from core.train import Event
+from core.warm_up import warm_up_in_background
 
 KEEP_FINISHED_JOBS = 50  # older finished jobs (and their models) are forgotten
 
@@ -213,6 +214,7 @@ class JobRunner(JobQueue):
         self._slots = threading.Semaphore(self.max_parallel)
         super().__init__()
         self._cpu_share = CpuShare()
+        self.warming_up = warm_up_in_background()  # the first optimizer's slow import, before anyone presses Train
 
     def submit(self, config: RunConfig, dataset: Dataset, listener: JobListener | None = None,
                trainer: Callable = training_events, record: bool = True) -> Job:

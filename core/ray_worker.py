@@ -25,6 +25,7 @@ from core.finetune import FROZEN_LAYER_TYPES
 from core.models import build_model
 from core.runs import event_to_dict
 from core.train import Done, EpochEnd, StepEnd
+from core.warm_up import warm_up
 
 WEIGHTS_EVERY_SECONDS = 30.0  # during long epochs the app also gets the weights this often
 
@@ -71,6 +72,7 @@ class Trainer:
         import ray  # only on a Ray worker
 
         self._node = ray.get_runtime_context().get_node_id()
+        warm_up()  # before ready() answers: a run given to this actor starts training at once
         self._lock = threading.Lock()
         self._run_id = ""
         self._start_run("")

@@ -26,7 +26,7 @@ MY_IMAGES = "my_images"
 REFRESH_SECONDS = 2.0
 # Until the first chart point arrives, it looks sooner (a run's first point comes within a second or so),
 # then goes back to REFRESH_SECONDS with one full rerun.
-FIRST_POINT_REFRESH_SECONDS = 1.0
+FIRST_POINT_REFRESH_SECONDS = 0.5
 
 
 def dataset_title(choice: str) -> str:
@@ -159,10 +159,11 @@ def live_view() -> None:
         linked = st.query_params.get("run")
         if not (linked and ended_run_notice(linked)):  # e.g. a run cut off by a restart of the app
             st.info("Pick a dataset and a network on the left, then press **Train**. "
-                    "The charts will appear here and update as the network learns.")
+                    "The curves will appear on these charts and update as the network learns.")
+        # Drawn empty now, so the browser has loaded the chart library before the first point arrives.
+        st.plotly_chart(training_curves(RunHistory()), width="stretch", key="curves")
         return
     history = job.history()
-    rerun_page_when_due(job, history)
     if job.status == RunStatus.QUEUED:
         runner = get_runner()
         st.info(f"Waiting for a free slot: position {runner.queue_position(job)} in the queue. "
@@ -171,10 +172,10 @@ def live_view() -> None:
             st.warning(job.note)
     if job.status == RunStatus.RUNNING:
         progress_and_stop(job, history)
-    if not history.is_empty:
-        st.plotly_chart(training_curves(history), width="stretch", key="curves")
+    st.plotly_chart(training_curves(history), width="stretch", key="curves")  # empty axes until the first point
     show_outcome(job, history)
     coach_reading(job, history)
+    rerun_page_when_due(job, history)  # last: what is drawn above reaches the browser before the full rerun
 
 
 def progress_and_stop(job, history: RunHistory) -> None:

@@ -34,6 +34,12 @@ def test_events_come_in_order_and_the_loss_falls(mnist):
     assert done.status == "finished" and done.test_accuracy > 0.85  # 2,000 images, 2 epochs
 
 
+def test_the_first_chart_point_comes_after_a_few_steps_not_a_whole_logging_interval(mnist):
+    _, events = run(small_run(log_every=10, batch_size=16, epochs=1), mnist)  # 113 steps an epoch
+    steps = [e.step for e in events if isinstance(e, StepEnd)]
+    assert steps[:3] == [5, 10, 20]
+
+
 def test_a_huge_learning_rate_diverges_and_keeps_finite_weights(mnist):
     config = small_run(preset="mlp_512", optimizer="sgd", learning_rate=50.0, epochs=1, log_every=1)
     model, events = run(config, mnist)

@@ -1,0 +1,19 @@
+"""A runner pays PyTorch's slow first import when it is created, not when a visitor presses Train."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = """
+import sys
+from core.jobs import JobRunner
+assert "torch._dynamo" not in sys.modules, "imported before any runner exists"
+runner = JobRunner(max_parallel=1)
+runner.warming_up.join(timeout=300)
+assert "torch._dynamo" in sys.modules, "the runner did not warm up"
+"""
+
+
+def test_a_new_runner_imports_what_the_first_optimizer_needs_in_the_background():
+    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
