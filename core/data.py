@@ -6,6 +6,8 @@ normalised floats, so a dataset costs 1 byte per pixel (MNIST: 55 MB in all).
 from __future__ import annotations
 
 import gzip
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -147,12 +149,25 @@ def missing_message(name: str) -> str:
             "to a folder that holds them. MNIST always works offline.")
 
 
-CUSTOM_DATASETS: dict[str, Dataset] = {}  # the users' own images, by name ("custom:<id>")
+CUSTOM_DATASETS: OrderedDict[str, Dataset] = OrderedDict()  # the users' own images by name ("custom:<id>"), newest last
+_CUSTOM_LOCK = threading.Lock()  # every visitor's session thread registers here
 
 
 def register_custom(dataset: Dataset) -> None:
-    """Make an uploaded dataset loadable by name, like the built-in ones, for this process."""
-    CUSTOM_DATASETS[dataset.info.name] = dataset
+    """Make an uploaded dataset loadable by name, like the built-in ones, for this process.
+
+    Every visitor's uploads would otherwise stay in memory until the app stops: past
+    PLAYGROUND_OWN_IMAGES_MB the oldest are forgotten (a run training on one keeps its own
+    reference; kept pictures load again from disk; others are uploaded again).
+    """
+    limit = settings.integer("PLAYGROUND_OWN_IMAGES_MB") * 2**20
+    with _CUSTOM_LOCK:
+        CUSTOM_DATASETS[dataset.info.name] = dataset
+        CUSTOM_DATASETS.move_to_end(dataset.info.name)
+        held = sum(each.size_in_bytes for each in CUSTOM_DATASETS.values())
+        while len(CUSTOM_DATASETS) > 1 and held > limit:
+            _, forgotten = CUSTOM_DATASETS.popitem(last=False)
+            held -= forgotten.size_in_bytes
 
 
 def load_dataset(name: str, download: bool = True) -> Dataset:

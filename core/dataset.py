@@ -17,6 +17,11 @@ class Dataset:
     test_y: torch.Tensor
     source: str  # where the images came from, shown to the user
 
+    @property
+    def size_in_bytes(self) -> int:
+        """Memory its images and labels take (and disk, once kept)."""
+        return sum(t.numel() * t.element_size() for t in (self.train_x, self.train_y, self.test_x, self.test_y))
+
     def to_input(self, images: torch.Tensor) -> torch.Tensor:
         """0-255 images (uint8 or float) -> normalised float model input, on the images' device."""
         return to_model_input(images, self.info)

@@ -23,6 +23,7 @@ from core.device import describe_device, pick_device
 from core.feature_training import training_events
 from core.finetune import start_from_saved_run
 from core.history import RunHistory
+from core.model_cache import parameter_bytes
 from core.models import build_model
 from core.runs import RunStore
 from core.status import RunStatus
@@ -196,9 +197,17 @@ class JobQueue:
             return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
 
     def _forget_old_jobs(self) -> None:
-        finished = [job for job in self._jobs.values() if job.is_done]
-        for job in sorted(finished, key=lambda j: j.created)[:max(0, len(finished) - KEEP_FINISHED_JOBS)]:
-            del self._jobs[job.id]
+        """Keep the newest finished jobs, at most KEEP_FINISHED_JOBS and PLAYGROUND_MODEL_CACHE_MB of models.
+
+        A pretrained My images model is 19 MB: fifty of them would hold 950 MB. A forgotten run
+        stays on disk (Runs, Inspect and Draw read it from there).
+        """
+        budget = settings.integer("PLAYGROUND_MODEL_CACHE_MB") * 2**20
+        finished = sorted((job for job in self._jobs.values() if job.is_done), key=lambda j: j.created, reverse=True)
+        for index, job in enumerate(finished):
+            budget -= parameter_bytes(job.model) if job.model is not None else 0
+            if index >= KEEP_FINISHED_JOBS or (budget < 0 and index > 0):
+                del self._jobs[job.id]
 
 
 class JobRunner(JobQueue):

@@ -94,7 +94,3 @@ def kept_entries() -> list[KeptEntry]:
             continue
     return entries
 
-
-def tensor_bytes(dataset: Dataset) -> int:
-    """The bytes keep() writes for dataset (its pictures and labels, unpacked)."""
-    return sum(t.numel() * t.element_size() for t in (dataset.train_x, dataset.train_y, dataset.test_x, dataset.test_y))

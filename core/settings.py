@@ -47,8 +47,11 @@ SETTINGS: dict[str, Setting] = {setting.variable: setting for setting in (
             "kept pictures may take, in MB, counted unpacked (0: no limit)."),
     Setting("PLAYGROUND_UPLOADS_MB_TOTAL", "0", "500", "Disk space all visitors' uploaded runs and kept pictures "
             "may take together, in MB; the oldest expire first to make room (0: no limit)."),
-    Setting("PLAYGROUND_MODEL_CACHE_MB", "1000", "200", "Memory the saved models that Inspect and Draw keep "
-            "loaded may take together, in MB of weights; the least recently used are dropped first."),
+    Setting("PLAYGROUND_MODEL_CACHE_MB", "1000", "200", "Memory, in MB of weights, that each of these may take: "
+            "the saved models Inspect and Draw keep loaded (least recently used dropped first), and the models of "
+            "finished runs the app remembers for their sessions (oldest forgotten first; they stay on disk)."),
+    Setting("PLAYGROUND_OWN_IMAGES_MB", "1000", "256", "My images: memory all visitors' uploaded pictures (not "
+            "kept) may take together, in MB; past it the oldest upload is forgotten."),
     Setting("PLAYGROUND_RAY_ADDRESS", "", "", "Train on a Ray cluster instead of this machine's threads: local, "
             "auto, or ray://HOST:10001. Unreachable at start-up: the app trains here and says why."),
     Setting("PLAYGROUND_RAY_GPUS_PER_JOB", "", "", "GPUs each run asks Ray for (unset: 1 if the cluster has a GPU, "

@@ -10,7 +10,7 @@ from core import settings
 from core.choices import DEFAULT_PRESET, PRESETS, scratch_presets
 from core.data import CUSTOM_DATASETS, Dataset, register_custom
 from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, read_zip
-from core.kept_datasets import discard, keep, owner_of, tensor_bytes
+from core.kept_datasets import discard, keep, owner_of
 from core.quotas import expired_sentence, room_for
 from core.runs import RunStore
 from ui.class_builder import class_builder
@@ -161,7 +161,7 @@ def keep_or_discard(dataset: Dataset) -> None:
 def keep_images(dataset: Dataset) -> None:
     """Store the pictures if the upload quotas allow (core/quotas.py); say what expired or why not."""
     try:
-        with room_for(tensor_bytes(dataset), owner_token()) as expired:
+        with room_for(dataset.size_in_bytes, owner_token()) as expired:
             keep(dataset, owner_token())
     except ValueError as error:
         st.error(str(error))

@@ -6,7 +6,7 @@ import torch
 from core.bundle import LoadedModel
 from core.config import ModelConfig, RunConfig
 from core.image_folder import build_dataset
-from core.kept_datasets import keep, kept_entries, tensor_bytes
+from core.kept_datasets import keep, kept_entries
 from core.model_cache import ModelCache, parameter_bytes
 from core.models import build_model
 from core.quotas import MB, bundle_bytes, room_for, stored_uploads
@@ -70,11 +70,11 @@ def test_kept_pictures_count_for_their_visitor(store, monkeypatch):
     rng = np.random.default_rng(0)
     pictures = build_dataset({name: [rng.integers(0, 255, (3, 224, 224), dtype=np.uint8) for _ in range(5)]
                               for name in ("cats", "dogs")})
-    assert tensor_bytes(pictures) > 1.4 * MB  # 10 pictures of 224 x 224 in colour
-    with room_for(tensor_bytes(pictures), "alice", store):
+    assert pictures.size_in_bytes > 1.4 * MB  # 10 pictures of 224 x 224 in colour
+    with room_for(pictures.size_in_bytes, "alice", store):
         keep(pictures, "alice")
     (entry,) = kept_entries()
-    assert entry.owner == "alice" and entry.classes == ("cats", "dogs") and entry.size >= tensor_bytes(pictures)
+    assert entry.owner == "alice" and entry.classes == ("cats", "dogs") and entry.size >= pictures.size_in_bytes
     monkeypatch.setenv("PLAYGROUND_UPLOADS_MB_PER_VISITOR", "2")
     with pytest.raises(ValueError, match="discard pictures you kept"):
         upload(store, "alice", "model")
