@@ -39,9 +39,12 @@ def test_a_run_cut_off_by_a_restart_is_listed_as_interrupted_with_its_weights(br
         wait_for_saved_epochs(tmp_path, epochs=2, timeout=120)
         context.close()
     # The server process is gone, as after a crash or a redeploy; a new one reads the same folder.
+    (run,) = RunStore(tmp_path).list_runs()
     with running_app(tmp_path) as url:
-        context, tab = open_tab(browser, url)
-        tab.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Runs").click()
+        # The address the visitor's browser kept (?run=) now says what became of the run.
+        context, tab = open_tab(browser, f"{url}/?run={run.id}")
+        tab.get_by_text("cut off when the app restarted").wait_for(timeout=90_000)
+        tab.get_by_role("link", name="See it on the Runs page").click()
         tab.get_by_text("Pick runs to compare and use").wait_for(timeout=30_000)
         # expect() waits for the rest of the page, which is still being drawn after the multiselect
         expect(tab.get_by_text("weights saved at its last epoch are kept")).to_be_visible()
