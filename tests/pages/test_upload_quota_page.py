@@ -35,3 +35,19 @@ def test_a_visitor_past_their_upload_quota_is_told_what_to_delete(bundle, tmp_pa
     refusal = next(e.value for e in at.error)
     assert "each visitor may keep" in refusal and "Delete one of your uploaded runs" in refusal
     assert [run.name for run in RunStore().list_runs()] == ["first"]
+
+
+def test_when_all_uploads_fill_their_space_the_oldest_expires_and_the_page_says_so(bundle, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setenv("PLAYGROUND_HOSTED", "1")
+    monkeypatch.setenv("PLAYGROUND_UPLOADS_MB_PER_VISITOR", "0")
+    monkeypatch.setenv("PLAYGROUND_UPLOADS_MB_TOTAL", "5")  # room for three such uploads
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/runs.py")
+    at.run()
+    for name in ("first", "second", "third", "fourth"):
+        at.file_uploader(key="bundle_upload").upload(f"{name}.zip", bundle).run()
+    assert not at.exception
+    expired = next(i.value for i in at.info if "expired" in i.value)
+    assert "“first”" in expired and "second" not in expired
+    assert sorted(run.name for run in RunStore().list_runs()) == ["fourth", "second", "third"]
