@@ -26,7 +26,7 @@ import psutil
 
 CASES = ("bundle_1x1x10000000_input", "bundle_3x4000x4000_input", "bundle_400000_classes",
          "bundle_header_claims_40GB", "draw_png_6300x6300", "draw_png_39000000x1", "zip_40_pictures_6300x6300",
-         "pictures_20_of_6300x6300", "zip_5000_pictures_1x1_at_224")
+         "pictures_20_of_6300x6300", "zip_5000_pictures_1x1_at_224", "bundle_zeros_largest_accepted")
 
 
 def bundle_bytes(change) -> bytes:
@@ -47,6 +47,26 @@ def bundle_bytes(change) -> bytes:
         for name, data in files.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def zero_bundle() -> bytes:
+    """The largest network an upload may hold (MLP 512-512, 1x128x128, 1,000 classes: 9.2 million numbers), all zeros."""
+    import torch
+
+    from core.bundle import save_bundle
+    from core.bundle_file import pack_bundle
+    from core.config import DataConfig, ModelConfig, RunConfig
+    from core.models import build_model
+
+    classes = tuple(f"c{index}" for index in range(1000))
+    config = RunConfig(DataConfig("custom:zeros", custom_classes=classes, custom_shape=(1, 128, 128)),
+                       ModelConfig("mlp_512"))
+    model = build_model(config.model, (1, 128, 128), len(classes))
+    with torch.no_grad(), tempfile.TemporaryDirectory() as folder:
+        for tensor in model.state_dict().values():
+            tensor.zero_()
+        save_bundle(Path(folder), model, config)
+        return pack_bundle(Path(folder))
 
 
 def claiming(shape=(1, 28, 28), classes=10):
@@ -87,6 +107,8 @@ def make_file(case: str) -> bytes:
         return bundle_bytes(claiming((1, 28, 28), 400_000))
     if case == "bundle_header_claims_40GB":
         return bundle_bytes(forged_header)
+    if case == "bundle_zeros_largest_accepted":
+        return zero_bundle()
     if case == "draw_png_6300x6300":
         return png(6300, 6300, "RGB")
     if case == "draw_png_39000000x1":
@@ -112,7 +134,9 @@ def upload(case: str, data: bytes) -> str:
     try:
         if case.startswith("bundle"):
             from core.bundle_file import unpack_bundle
-            unpack_bundle(data, "upload.zip")
+            from core.quotas import bundle_bytes as counted
+            uploaded = unpack_bundle(data, "upload.zip")
+            return f"accepted, counted {counted(uploaded.config) / 2**20:,.1f} MiB on disk by the upload quota"
         elif case.startswith("draw"):
             from core.data import DATASETS
             from core.preprocess import upload_to_picture
