@@ -18,6 +18,7 @@ from safetensors.torch import save as save_weights
 from torch import nn
 
 from core.config import RunConfig
+from core.cpu_share import CpuShare
 from core.data import Dataset, DatasetInfo
 from core.device import pick_device
 from core.feature_training import training_events
@@ -73,6 +74,7 @@ class Trainer:
 
         self._node = ray.get_runtime_context().get_node_id()
         warm_up()  # before ready() answers: a run given to this actor starts training at once
+        self._cpu_share = CpuShare()
         self._lock = threading.Lock()
         self._run_id = ""
         self._start_run("")
@@ -116,8 +118,11 @@ class Trainer:
             self._use_threads()
 
     def _use_threads(self) -> None:
-        if self._threads and self._threads != torch.get_num_threads():
-            torch.set_num_threads(self._threads)  # in the training thread, where it counts
+        # The app's share for this run, but only cores other processes on this machine leave idle:
+        # two threads beside a busy core train several times slower than one (see core.cpu_share).
+        threads = min(self._threads, self._cpu_share.threads_for(1)) if self._threads else 0
+        if threads and threads != torch.get_num_threads():
+            torch.set_num_threads(threads)  # in the training thread, where it counts
 
     _threads = 0
 
