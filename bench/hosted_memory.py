@@ -34,7 +34,9 @@ MAIN_FILE = "deploy/cloud/streamlit_app.py"
 CLOUD_LIMIT_BYTES = 2_700_000_000  # Community Cloud: "up to 2.7 GB" for the whole app
 MB = 1_000_000
 PAGE_TIMEOUT_MS = 300_000  # a page rerun took over 2 minutes on the 2 shared cores at load 20-27
-THINK_SECONDS = 2.0  # a person looks at the answer before the next stroke or click
+SCREENSHOT = os.path.join(tempfile.gettempdir(), "hosted-memory-{name}.png")
+THINK_SECONDS = 2.0
+SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"  # the page's rerun has ended  # a person looks at the answer before the next stroke or click
 
 
 def figure(name: str, value: str) -> None:
@@ -99,11 +101,16 @@ def visitor(name: str, url: str, act, done: threading.Event, results: dict) -> N
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
-            results[name] = act(page, done, results)
+            try:
+                results[name] = act(page, done, results)
+            finally:
+                if name not in results:  # what the visitor saw when it went wrong
+                    page.screenshot(path=SCREENSHOT.format(name=name))
             browser.close()
     except Exception as error:  # reported, and the run counts as failed
         done_so_far = results.get(f"{name} so far", "nothing yet")
-        results[name] = f"FAILED after {done_so_far}: {type(error).__name__}: {str(error).splitlines()[0]}"
+        results[name] = (f"FAILED after {done_so_far}: {type(error).__name__}: {str(error).splitlines()[0]} "
+                         f"(screen: {SCREENSHOT.format(name=name)})")
     finally:
         if name == "trainer":
             done.set()
@@ -157,6 +164,10 @@ def draw(page, done, results: dict) -> str:
         page.get_by_role("button", name="Clear").click()  # a new, empty canvas replaces the old one
         page.wait_for_function("canvas => !canvas.isConnected", arg=old_canvas, timeout=PAGE_TIMEOUT_MS)
         page.locator(".draw-answer").wait_for(state="detached", timeout=PAGE_TIMEOUT_MS)
+        # A person looks at the empty canvas before drawing again. Drawn at once, while the server was
+        # still busy with the rerun the new canvas starts, a stroke was sometimes wiped (1 run in 4).
+        page.wait_for_selector(SCRIPT_DONE, timeout=PAGE_TIMEOUT_MS)
+        time.sleep(THINK_SECONDS / 2)
     return f"{drawings} digits drawn and read"
 
 
@@ -166,7 +177,7 @@ def inspect(page, done, results: dict) -> str:
     shown = 0
     while not done.is_set() or shown < len(views):
         page.get_by_role("tab", name=views[shown % len(views)]).click()
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(SCRIPT_DONE, timeout=PAGE_TIMEOUT_MS)
         shown += 1
         results["inspector so far"] = f"{shown} Inspect views shown"
         time.sleep(THINK_SECONDS)
