@@ -1,6 +1,6 @@
 """The Ray runner against the thread runner on this machine; prints one `name: value` line per figure.
 
-    .venv/bin/python -m bench.ray_bench            # about 6 minutes on 2 CPU cores
+    .venv/bin/python -m bench.ray_bench            # about 2 minutes on 2 quiet CPU cores
     .venv/bin/python -m bench.ray_bench --quick    # small runs: checks every figure prints
 
 Figures:
