@@ -26,7 +26,7 @@ MY_IMAGES = "my_images"
 REFRESH_SECONDS = 2.0
 # Until the first chart point arrives, it looks sooner (a run's first point comes within a second or so),
 # then goes back to REFRESH_SECONDS with one full rerun.
-FIRST_POINT_REFRESH_SECONDS = 0.5
+FIRST_POINT_REFRESH_SECONDS = 0.25
 
 
 def dataset_title(choice: str) -> str:
