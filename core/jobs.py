@@ -120,7 +120,8 @@ class Job:
         self.status = RunStatus.RUNNING
         rebalance()
         try:
-            self.model = build_model(self.config.model, self.dataset.info.input_shape, len(self.dataset.info.classes))
+            self.model = build_model(self.config.model, self.dataset.info.input_shape, len(self.dataset.info.classes),
+                                     seed=self.config.train.seed)
             if self.config.model.init_from_run:
                 start_from_saved_run(self.model, self.config, store)
             final_status = RunStatus.FAILED

@@ -5,6 +5,7 @@ Inspect page can list them and hook them by name.
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 import torch
@@ -56,8 +57,25 @@ def _dense_head(sizes: tuple[int, ...], in_features: int, num_classes: int, acti
     return layers
 
 
-def build_model(config: ModelConfig, input_shape: tuple[int, int, int], num_classes: int) -> nn.Sequential:
-    """Build the preset named in config for images of input_shape (C, H, W)."""
+# Runs in threads share PyTorch's global random generator; one seeded build at a time.
+_SEEDED_BUILD = threading.Lock()
+
+
+def build_model(config: ModelConfig, input_shape: tuple[int, int, int], num_classes: int,
+                seed: int | None = None) -> nn.Sequential:
+    """Build the preset named in config for images of input_shape (C, H, W).
+
+    With a seed, the starting weights come from it (same seed, same settings: same result), and the
+    global random generator is left as it was for whatever else runs meanwhile.
+    """
+    if seed is None:
+        return _build(config, input_shape, num_classes)
+    with _SEEDED_BUILD, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return _build(config, input_shape, num_classes)
+
+
+def _build(config: ModelConfig, input_shape: tuple[int, int, int], num_classes: int) -> nn.Sequential:
     preset = PRESETS[config.preset]
     if preset.pretrained:
         # late import: the weights load on first use only

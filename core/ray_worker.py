@@ -99,7 +99,7 @@ class Trainer:
             self._finished = True
 
     def _train(self, config: RunConfig, dataset: Dataset, initial_weights: bytes | None) -> None:
-        model = build_model(config.model, dataset.info.input_shape, len(dataset.info.classes))
+        model = build_model(config.model, dataset.info.input_shape, len(dataset.info.classes), seed=config.train.seed)
         if initial_weights is not None:  # fine-tuning: the app prepared the starting weights
             load_model_bytes(model, initial_weights)
             if config.model.freeze_convolutions:

@@ -1,12 +1,11 @@
 """A stranger who knows a run's id (a copied Train-page link, the browser's history) may watch it, never stop it."""
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.runtime import get_runner
+from tests.pages.train_helpers import long_running_job
+
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -14,15 +13,8 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 @pytest.fixture
 def someones_running_job(mnist):
     """A run another visitor started: long enough to still be training while the page is looked at."""
-    config = RunConfig(DataConfig("mnist", train_subset=2000), ModelConfig("simple_cnn"), TrainConfig(epochs=500))
-    job = get_runner().submit(config, mnist)
-    deadline = time.monotonic() + 120
-    while job.status != "running" and time.monotonic() < deadline:  # Stop is offered for a running run
-        time.sleep(0.1)
-    assert job.status == "running"
-    yield job
-    job.stop()
-    job.wait(timeout=60)
+    with long_running_job(mnist) as job:
+        yield job
 
 
 def open_train_page_at(run_id: str) -> AppTest:

@@ -1,12 +1,11 @@
 """Train page (AppTest): PLAYGROUND_RUNS_PER_VISITOR holds whichever way a visitor's run was started."""
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.runtime import get_runner
+from tests.pages.train_helpers import long_running_job
+
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -14,14 +13,8 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 @pytest.fixture
 def live_job(mnist):
     """A long run on the app's runner, still training while the page is looked at."""
-    config = RunConfig(DataConfig("mnist", train_subset=2000), ModelConfig("simple_cnn"), TrainConfig(epochs=500))
-    job = get_runner().submit(config, mnist)
-    deadline = time.monotonic() + 120
-    while job.status != "running" and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield job
-    job.stop()
-    job.wait(timeout=60)
+    with long_running_job(mnist) as job:
+        yield job
 
 
 def press_train(at: AppTest) -> AppTest:
