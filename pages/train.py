@@ -15,7 +15,7 @@ from ui.ended_run import ended_run_notice
 from ui.my_images import my_images_section, network_choices
 from ui.my_images_results import my_images_results, reading_text
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
-from ui.state import cached_dataset, current_job, leave_legacy_page_mode, owns_run, remember_job, why_visitor_must_wait
+from ui.state import cached_dataset, current_job, leave_legacy_page_mode, owns_run, remember_job, submit_for_visitor
 
 leave_legacy_page_mode()
 
@@ -130,17 +130,10 @@ def hyperparameter_widgets(is_digits: bool) -> None:
 
 
 def start_training(config: RunConfig) -> None:
-    dataset, problem = cached_dataset(config.data.dataset)
-    problem = problem or why_visitor_must_wait()
-    if problem:
-        st.error(problem)
-        return
-    try:
-        remember_job(get_runner().submit(config, dataset))
-    except ValueError as error:  # the queue is full
-        st.error(str(error))
-        return
-    st.rerun()
+    job = submit_for_visitor(config)
+    if job is not None:
+        remember_job(job)
+        st.rerun()
 
 
 def rerun_page_when_due(job, history: RunHistory) -> None:

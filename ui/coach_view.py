@@ -12,7 +12,7 @@ from core.lr_finder import RateFound, RateStep, find_learning_rate
 from core.runs import RunStore, RunSummary
 from core.runtime import get_runner
 from ui.run_sharing import load_setup
-from ui.state import cached_dataset, remember_job, why_visitor_must_wait
+from ui.state import cached_dataset, remember_job, submit_for_visitor, why_visitor_must_wait
 
 FINDER_REFRESH_SECONDS = 1.0
 ICONS = {"learning_well": ":material/check_circle:", "still_improving": ":material/trending_up:"}
@@ -158,15 +158,9 @@ def _finder_view(config: RunConfig | None) -> None:
 
 
 def _start_finder(config: RunConfig) -> None:
-    dataset, problem = cached_dataset(config.data.dataset)
-    problem = problem or why_visitor_must_wait()
-    if problem:
-        st.error(problem)
-        return
-    try:
-        st.session_state.lr_job_id = get_runner().submit(config, dataset, trainer=find_learning_rate, record=False).id
-    except ValueError as error:  # the queue is full
-        st.error(str(error))
+    job = submit_for_visitor(config, trainer=find_learning_rate, record=False)  # a test, not a run to keep
+    if job is not None:
+        st.session_state.lr_job_id = job.id
 
 
 def _suggestion(found: RateFound) -> None:

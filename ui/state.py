@@ -7,7 +7,7 @@ import uuid
 import streamlit as st
 
 from core import settings
-from core.config import CUSTOM_PREFIX
+from core.config import CUSTOM_PREFIX, RunConfig
 from core.data import Dataset, DatasetUnavailable, load_dataset
 from core.jobs import Job
 from core.runs import runs_have_owners
@@ -79,6 +79,21 @@ def why_visitor_must_wait() -> str | None:
     runs = "one run" if limit == 1 else f"{limit} runs"
     return (f"This demo is shared, so each visitor may have {runs} (or learning-rate test) training or waiting "
             "at a time. Wait for yours to finish, or press Stop on it, then start the next.")
+
+
+def submit_for_visitor(config: RunConfig, **options) -> Job | None:
+    """Submit config (options as for the runner's submit) for this session on the app's runner, or say
+    on the page why not (its dataset cannot be loaded, the visitor's run limit, a full queue)."""
+    dataset, problem = cached_dataset(config.data.dataset)
+    problem = problem or why_visitor_must_wait()
+    if problem:
+        st.error(problem)
+        return None
+    try:
+        return get_runner().submit(config, dataset, **options)
+    except ValueError as error:  # the queue is full
+        st.error(str(error))
+        return None
 
 
 def current_job() -> Job | None:
