@@ -41,4 +41,8 @@ def training_curves(history: RunHistory) -> go.Figure:
                dict(name="validation (held-back images)", line=dict(color=VALIDATION_COLOUR), legendgroup="val"))
     figure.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10),
                          legend=dict(orientation="h", y=-0.25), uirevision="keep-zoom")
+    if history.is_empty:  # before the first point: plain empty axes, not Plotly's -1 to 6 guess
+        figure.update_xaxes(range=[0, 1])
+        figure.update_yaxes(range=[0, 2.5], row=1, col=1)
+        figure.update_yaxes(range=[0, 1], row=1, col=2)
     return figure

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -53,3 +54,11 @@ def test_an_unavailable_dataset_is_explained_and_mnist_still_works(monkeypatch, 
     at.selectbox(key="dataset").set_value("mnist").run()
     assert not at.error, at.error[0].value
     assert not next(b for b in at.button if "Train" in b.label).disabled
+
+
+def test_before_any_run_the_charts_are_there_empty_with_plain_axes():
+    # Shown before Train so the browser has the chart library when the first point comes (issue 15).
+    at = open_app()
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert all(not trace.get("x") for trace in chart["data"])
+    assert chart["layout"]["yaxis2"]["range"] == [0, 1] and chart["layout"]["xaxis"]["range"] == [0, 1]
