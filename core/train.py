@@ -242,7 +242,8 @@ FIRST_POINT_STEP = 5
 
 
 def train_one_epoch(run: _Run, epoch: int) -> Generator[StepEnd, None, tuple[RunStatus, tuple[float, float]]]:
-    """One pass over the training images in a fresh order, yielding a StepEnd every log_every steps.
+    """One pass over the training images in a fresh order, yielding a StepEnd every log_every steps
+    (and at step FIRST_POINT_STEP, for the live chart).
 
     Returns (finished, stopped or diverged; the epoch's mean training loss and accuracy).
     """
