@@ -20,17 +20,22 @@ def _activation(name: str) -> nn.Module:
 
 
 def _conv_stack(spec: tuple, in_channels: int, activation: str) -> list[tuple[str, nn.Module]]:
-    """spec items: ("conv", out_channels, kernel, padding, batch_norm[, stride]) or ("pool",)."""
+    """spec items: ("conv", out_channels, kernel, padding, batch_norm[, stride[, pooled]]) or ("pool",)."""
     layers, conv_index, pool_index = [], 0, 0
     for item in spec:
         if item[0] == "pool":
             pool_index += 1
             layers.append((f"pool{pool_index}", nn.MaxPool2d(2)))
             continue
-        _, out_channels, kernel, padding, batch_norm, *stride = item
+        _, out_channels, kernel, padding, batch_norm, *options = item
+        stride = options[0] if options else 1
+        pooled = len(options) > 1 and options[1]
         conv_index += 1
         layers.append((f"conv{conv_index}", nn.Conv2d(in_channels, out_channels, kernel, padding=padding,
-                                                      stride=stride[0] if stride else 1, bias=not batch_norm)))
+                                                      stride=stride, bias=not batch_norm)))
+        if pooled:
+            pool_index += 1
+            layers.append((f"pool{pool_index}", nn.MaxPool2d(2)))
         if batch_norm:
             layers.append((f"bn{conv_index}", nn.BatchNorm2d(out_channels)))
         layers.append((f"act{conv_index}", _activation(activation)))
