@@ -151,15 +151,22 @@ def filters(model: nn.Module, layer_name: str) -> np.ndarray:
 
 
 def feature_stage_names(model: nn.Module) -> list[tuple[str, str]]:
-    """(layer to record, title) for every convolution (after its activation) and pooling layer."""
+    """(layer to record, title) for every convolution and pooling layer, after the activation that follows
+    it before the next layer of either kind."""
     stages = []
     for name, module in named_layers(model):
         if isinstance(module, nn.Conv2d):
             after = layer_after(model, name, ACTIVATION_TYPES)
-            kind = type(layer(model, after)).__name__ if after else ""
-            stages.append((after or name, f"{name} (after {kind})" if after else name))
+            if after:
+                stages.append((after, f"{name} (after {type(layer(model, after)).__name__})"))
+            else:  # raw sums: negative too
+                pooled_next = layer_after(model, name, (nn.MaxPool2d, nn.AvgPool2d))
+                stages.append((name, f"{name} (before pooling)" if pooled_next else name))
         elif isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
-            stages.append((name, name))
+            # A block that pools straight after its convolution (Swift CNN) normalises and activates the pooled
+            # maps: show them as they go on to the next layer.
+            after = layer_after(model, name, ACTIVATION_TYPES)
+            stages.append((after, f"{name} (after {type(layer(model, after)).__name__})") if after else (name, name))
     return stages
 
 

@@ -17,7 +17,7 @@ from core.metrics import (class_scores, confusion_matrix, mistakes, model_finger
 from core.models import build_model, count_parameters
 from core.train import Done, train
 
-CONV_PRESETS = ["fast_cnn", "simple_cnn", "lenet", "tiny_cifar"]
+CONV_PRESETS = ["swift_cnn", "fast_cnn", "simple_cnn", "lenet", "tiny_cifar"]
 SHAPES = [(1, 28, 28), (3, 32, 32)]
 
 
@@ -97,7 +97,7 @@ def test_convolution_explained_matches_the_models_own_output(preset, activation)
             assert example.patch.shape == example.kernel.shape == example.products.shape
         assert strongest.model_value == pytest.approx(example_output_max(model, x, layer_name, 1), abs=1e-5)
     conv1 = model.conv1
-    expected = F.conv2d(x, conv1.weight, conv1.bias, padding=conv1.padding)[0, 1, 5, 7].item()
+    expected = F.conv2d(x, conv1.weight, conv1.bias, stride=conv1.stride, padding=conv1.padding)[0, 1, 5, 7].item()
     assert convolution_in_model(model, x, "conv1", 1, 5, 7).total + \
         convolution_in_model(model, x, "conv1", 1, 5, 7).bias == pytest.approx(expected, abs=1e-4)
 
