@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 ACTIVATION_TYPES = (nn.ReLU, nn.Tanh, nn.Sigmoid)
+POOL_TYPES = (nn.MaxPool2d, nn.AvgPool2d)
 KIND_WORDS = {
     nn.Conv2d: "Convolution: slides small filters over the image",
     nn.BatchNorm2d: "Batch normalisation: rescales each channel",
@@ -65,7 +66,7 @@ def conv_layer_names(model: nn.Module) -> list[str]:
 
 def pool_layer_names(model: nn.Module) -> list[str]:
     """Names of the pooling layers, first to last."""
-    return [name for name, layer in named_layers(model) if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d))]
+    return [name for name, layer in named_layers(model) if isinstance(layer, POOL_TYPES)]
 
 
 def dense_layer_names(model: nn.Module) -> list[str]:
@@ -80,7 +81,7 @@ def layer_after(model: nn.Module, name: str, kinds: tuple[type, ...]) -> str | N
     for later_name, layer in layers[index + 1:]:
         if isinstance(layer, kinds):
             return later_name
-        if isinstance(layer, (nn.Conv2d, nn.Linear, nn.MaxPool2d, nn.AvgPool2d)):
+        if isinstance(layer, (nn.Conv2d, nn.Linear, *POOL_TYPES)):
             return None
     return None
 
@@ -155,18 +156,16 @@ def feature_stage_names(model: nn.Module) -> list[tuple[str, str]]:
     it before the next layer of either kind."""
     stages = []
     for name, module in named_layers(model):
-        if isinstance(module, nn.Conv2d):
-            after = layer_after(model, name, ACTIVATION_TYPES)
-            if after:
-                stages.append((after, f"{name} (after {type(layer(model, after)).__name__})"))
-            else:  # raw sums: negative too
-                pooled_next = layer_after(model, name, (nn.MaxPool2d, nn.AvgPool2d))
-                stages.append((name, f"{name} (before pooling)" if pooled_next else name))
-        elif isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
-            # A block that pools straight after its convolution (Swift CNN) normalises and activates the pooled
-            # maps: show them as they go on to the next layer.
-            after = layer_after(model, name, ACTIVATION_TYPES)
-            stages.append((after, f"{name} (after {type(layer(model, after)).__name__})") if after else (name, name))
+        if not isinstance(module, (nn.Conv2d, *POOL_TYPES)):
+            continue
+        # A block that pools straight after its convolution (Swift CNN) normalises and activates the pooled maps.
+        after = layer_after(model, name, ACTIVATION_TYPES)
+        if after:
+            stages.append((after, f"{name} (after {type(layer(model, after)).__name__})"))
+        elif isinstance(module, nn.Conv2d) and layer_after(model, name, POOL_TYPES):
+            stages.append((name, f"{name} (before pooling)"))  # raw sums: negative too
+        else:
+            stages.append((name, name))
     return stages
 
 
