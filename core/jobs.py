@@ -27,7 +27,7 @@ from core.model_cache import parameter_bytes
 from core.models import build_model
 from core.runs import RunStore
 from core.status import RunStatus
-from core.train import Event
+from core.train import Event, StepEnd
 from core.warm_up import warm_up_in_background
 
 KEEP_FINISHED_JOBS = 50  # older finished jobs (and their models) are forgotten
@@ -93,6 +93,16 @@ class Job:
     @property
     def is_done(self) -> bool:
         return not self.status.is_live
+
+    def wait_for_first_point(self, timeout: float) -> None:
+        """Block while the job is queued or running without progress to show yet, at most timeout seconds
+        (the Train page draws a starting run once, with its first chart point, instead of polling for it)."""
+        deadline = time.monotonic() + timeout
+        while not self.is_done and time.monotonic() < deadline:
+            with self._lock:
+                if any(isinstance(event, StepEnd) for event in self._events):
+                    return
+            time.sleep(0.02)  # a run's first point comes a few tenths of a second after it starts
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job ends (for tests and scripts); True when it did."""

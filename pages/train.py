@@ -24,8 +24,10 @@ MY_IMAGES = "my_images"
 # How often the live view redraws while training. Every second, the browser's redrawing cost a run
 # about 20% more time than every 2 s when browser and server shared a 2-core machine.
 REFRESH_SECONDS = 2.0
-# Until the first chart point arrives, it looks sooner (a run's first point comes within a second or so),
-# then goes back to REFRESH_SECONDS with one full rerun.
+# A page drawn as a run starts waits this long for its first chart point. Without one by then (a run that
+# reads pictures first, a queued run), the live view looks every FIRST_POINT_REFRESH_SECONDS, then goes back
+# to REFRESH_SECONDS with one full rerun when the point is in.
+FIRST_POINT_WAIT_SECONDS = 1.5
 FIRST_POINT_REFRESH_SECONDS = 0.25
 
 
@@ -129,11 +131,12 @@ def hyperparameter_widgets(is_digits: bool) -> None:
                 help="Share of training images held back to check, each epoch, how well the model generalises.")
 
 
-def start_training(config: RunConfig) -> None:
+def start_training(config: RunConfig):
+    """Submit the run; returns it, or None after saying on the page why it cannot start."""
     job = submit_for_visitor(config)
     if job is not None:
         remember_job(job)
-        st.rerun()
+    return job
 
 
 def rerun_page_when_due(job, history: RunHistory) -> None:
@@ -215,14 +218,19 @@ with setup:
     config, button_slot = setup_form()
     config = share_setup(config, button_slot)  # the URL always holds the setup: copy it to share
     job = current_job()
+    # Watching someone else's run does not stop you training your own.
+    busy = job is not None and not job.is_done and owns_run(job.id)
+    if st.session_state.get("train") and config is not None and not busy:  # Train was pressed
+        job = start_training(config) or job  # before Train is drawn, so it shows disabled without another rerun
     live_run = job is not None and not job.is_done
-    busy = live_run and owns_run(job.id)  # watching someone else's run does not stop you training your own
-    if button_slot.button("▶ Train", type="primary", disabled=config is None or busy, width="stretch"):
-        start_training(config)
+    busy = live_run and owns_run(job.id)
+    button_slot.button("▶ Train", key="train", type="primary", disabled=config is None or busy, width="stretch")
     learning_rate_finder(config)
     if not_saved := RunStore().cannot_save():
         button_slot.caption(not_saved)
 with live:
+    if live_run:  # drawn once with its first point: polling for it cost a browser on the same cores 2 redraws more
+        job.wait_for_first_point(FIRST_POINT_WAIT_SECONDS)
     waiting_for_first_point = live_run and job.history().latest_step is None
     st.session_state.live_refresh = (FIRST_POINT_REFRESH_SECONDS if waiting_for_first_point else
                                      REFRESH_SECONDS if live_run else None)

@@ -1,11 +1,13 @@
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import torch
 
 from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.feature_training import training_events
 from core.jobs import JobListener, JobRunner
 from core.status import RunStatus
 from core.train import Done, StepEnd
@@ -73,6 +75,25 @@ def test_a_failing_job_reports_its_error(mnist):
                         mnist.test_x[:10, :, :6, :6], mnist.test_y[:10], "tiny")  # too small for 3 convs
     job = runner.submit(broken, small)
     assert job.wait(timeout=30) and job.status == "failed" and job.error
+
+
+def test_waiting_for_a_runs_first_point_ends_with_it_or_gives_up_at_the_timeout(mnist):
+    # The Train page draws a starting run once, with its first point, instead of polling for it (issue 15).
+    runner = JobRunner(max_parallel=1, device=CPU)
+    release = threading.Event()
+
+    def slow_to_start(*args):
+        release.wait(120)  # a run still reading its pictures, say
+        yield from training_events(*args)
+
+    job = runner.submit(config(), mnist, trainer=slow_to_start)
+    job.wait_for_first_point(timeout=0.2)
+    assert job.history().latest_step is None and not job.is_done  # nothing to show yet: gave up, run goes on
+    release.set()
+    job.wait_for_first_point(timeout=120)
+    assert job.history().latest_step is not None
+    job.stop()
+    assert job.wait(timeout=60)
 
 
 class Log(JobListener):

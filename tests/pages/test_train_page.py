@@ -25,6 +25,24 @@ def test_train_page_trains_a_quick_model_to_a_test_accuracy():
     assert any(chart for chart in at.get("plotly_chart"))
 
 
+def test_one_press_of_train_starts_one_run_and_draws_train_disabled_at_once():
+    from core.runtime import get_runner
+
+    at = open_app()
+    at.radio(key="train_subset").set_value(5000)
+    at.number_input(key="epochs").set_value(50)  # still training while the page is looked at
+    next(b for b in at.button if "Train" in b.label).click()
+    at.run()
+    job = get_runner().get(at.session_state["job_id"])
+    try:
+        assert next(b for b in at.button if "Train" in b.label).disabled
+        at.run()  # the page's next run (its polling, a changed knob) is not another press
+        assert len(at.session_state["job_ids"]) == 1 and not at.exception
+    finally:
+        job.stop()
+        job.wait(timeout=60)
+
+
 def test_impossible_values_get_a_message_and_train_is_disabled():
     at = open_app()
     at.number_input(key="batch_size").set_value(0).run()
