@@ -29,6 +29,9 @@ REFRESH_SECONDS = 2.0
 # to REFRESH_SECONDS with one full rerun when the point is in.
 FIRST_POINT_WAIT_SECONDS = 1.5
 FIRST_POINT_REFRESH_SECONDS = 0.25
+# The progress bar jumps to each new value instead of sliding there for half a second: with a browser on the
+# same 2 cores, the slide's frames took Chromium's compositor 0.19-0.23 s of CPU over a 2-epoch run, 0.09 s without.
+PROGRESS_JUMPS = '<style>[data-testid="stProgress"] * { transition: none !important; }</style>'
 
 
 def dataset_title(choice: str) -> str:
@@ -229,6 +232,7 @@ with setup:
     if not_saved := RunStore().cannot_save():
         button_slot.caption(not_saved)
 with live:
+    st.html(PROGRESS_JUMPS)
     if live_run:  # drawn once with its first point: polling for it cost a browser on the same cores 2 redraws more
         job.wait_for_first_point(FIRST_POINT_WAIT_SECONDS)
     waiting_for_first_point = live_run and job.history().latest_step is None

@@ -52,6 +52,8 @@ def _live_layout() -> dict:
     figure = loss_accuracy_figure()
     figure.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10),
                          legend=dict(orientation="h", y=-0.25), uirevision="keep-zoom")
+    figure.update_xaxes(rangemode="tozero")  # a lone first point showed epochs from -0.5 and accuracy from -50%
+    figure.update_yaxes(rangemode="nonnegative")
     return figure.to_dict()["layout"]
 
 

@@ -29,3 +29,11 @@ def test_the_live_chart_shows_the_run_on_both_panels():
     assert (loss["yaxis"], accuracy["yaxis"]) == ("y", "y2") and list(accuracy["y"]) == history.step_accuracies
     assert list(validation_accuracy["x"]) == [1] and list(validation_accuracy["y"]) == [0.975]
     assert validation_loss["showlegend"] and not validation_accuracy["showlegend"]
+
+
+def test_a_lone_first_point_never_shows_negative_epochs_or_accuracy():
+    history = RunHistory()
+    history.add(StepEnd(1, 5, 422, 2.2, 0.18, 9_000.0, 0.2, 12.0))  # Plotly centres a lone point's axes on it
+    layout = training_curves(history).to_dict()["layout"]
+    assert layout["xaxis"]["rangemode"] == layout["xaxis2"]["rangemode"] == "tozero"
+    assert layout["yaxis"]["rangemode"] == layout["yaxis2"]["rangemode"] == "nonnegative"
