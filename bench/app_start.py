@@ -73,9 +73,9 @@ def cold_start(timeout: float = 120) -> tuple[float, float]:
 
 READING_SECONDS = 3.0
 
-# True once the live chart (Plotly) holds at least one training point.
-FIRST_POINT_SHOWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
-    chart => (chart.data || []).some(trace => trace.name === 'training' && (trace.x || []).length > 0))"""
+# True once the live chart (ui/live_chart.js, a canvas) shows at least one training point.
+FIRST_POINT_SHOWN = """() => [...document.querySelectorAll('canvas[data-training-points]')].some(
+    canvas => Number(canvas.dataset.trainingPoints) > 0)"""
 
 
 def default_setup_link(train_subset: int, epochs: int) -> str:

@@ -12,6 +12,7 @@ from core.status import RunStatus
 from ui.charts import training_curves
 from ui.coach_view import coach_reading, learning_rate_finder
 from ui.ended_run import ended_run_notice
+from ui.live_chart import live_chart
 from ui.my_images import my_images_section, network_choices
 from ui.my_images_results import my_images_results, reading_text
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
@@ -164,7 +165,7 @@ def live_view() -> None:
         if not (linked and ended_run_notice(linked)):  # e.g. a run cut off by a restart of the app
             st.info("Pick a dataset and a network on the left, then press **Train**. "
                     "The curves will appear on these charts and update as the network learns.")
-        # Drawn empty now, so the browser has loaded the chart library before the first point arrives.
+        # Empty axes by Plotly, so that the browser has loaded Plotly before a run ends (the live chart is a canvas)
         st.plotly_chart(training_curves(RunHistory()), width="stretch", key="curves")
         return
     history = job.history()
@@ -176,7 +177,10 @@ def live_view() -> None:
             st.warning(job.note)
     if job.status == RunStatus.RUNNING:
         progress_and_stop(job, history)
-    st.plotly_chart(training_curves(history), width="stretch", key="curves")  # empty axes until the first point
+    if job.is_done:  # Plotly can hover and zoom; while training, its redraws cost the run CPU time
+        st.plotly_chart(training_curves(history), width="stretch", key="curves")
+    else:
+        live_chart(history)  # empty axes until the first point
     show_outcome(job, history)
     coach_reading(job, history)
     rerun_page_when_due(job, history)  # last: what is drawn above reaches the browser before the full rerun

@@ -1,9 +1,13 @@
-"""The Train page's live chart, built without plotly's property checks, must be the checked figure."""
+"""The Train page's live charts: the Plotly figure built without its property checks must be the checked
+figure, and the canvas drawn while training gets the run's curves as plain JSON."""
+import json
+
 import plotly.graph_objects as go
 
 from core.history import RunHistory
 from core.train import EpochEnd, Started, StepEnd
 from ui.charts import training_curves
+from ui.live_chart import chart_data
 
 
 def a_run_in_its_second_epoch() -> RunHistory:
@@ -37,3 +41,19 @@ def test_a_lone_first_point_never_shows_negative_epochs_or_accuracy():
     layout = training_curves(history).to_dict()["layout"]
     assert layout["xaxis"]["rangemode"] == layout["xaxis2"]["rangemode"] == "tozero"
     assert layout["yaxis"]["rangemode"] == layout["yaxis2"]["rangemode"] == "nonnegative"
+
+
+def test_the_canvas_chart_gets_the_run_on_both_panels_as_plain_json():
+    history = a_run_in_its_second_epoch()
+    history.add(StepEnd(2, 320, 422, float("nan"), 0.5, 9_000.0, 8.0, 5.0))  # a loss that overflowed
+    data = json.loads(json.dumps(chart_data(history), allow_nan=False))  # the browser's JSON has no NaN
+    loss, accuracy = data["panels"]
+    assert loss["train_x"] == accuracy["train_x"] == history.step_epochs
+    assert loss["train_y"][:-1] == history.step_losses[:-1] and loss["train_y"][-1] is None  # a gap in the line
+    assert accuracy["percent"] and not loss["percent"]
+    assert (accuracy["val_x"], accuracy["val_y"]) == ([1], [0.975])
+
+
+def test_before_the_first_point_the_canvas_chart_is_empty():
+    panels = chart_data(RunHistory())["panels"]
+    assert all(not panel["train_x"] and not panel["val_x"] for panel in panels)

@@ -22,7 +22,8 @@ def test_train_page_trains_a_quick_model_to_a_test_accuracy():
     press_train_and_wait(at, 180)
     accuracy = next(m for m in at.metric if m.label == "Test accuracy")
     assert float(accuracy.value.rstrip("%")) > 90  # 5,000 images, one epoch of the Fast CNN
-    assert any(chart for chart in at.get("plotly_chart"))
+    assert any(chart for chart in at.get("plotly_chart"))  # a finished run: the chart that hovers and zooms
+    assert not at.get("bidi_component")
 
 
 def test_one_press_of_train_starts_one_run_and_draws_train_disabled_at_once():
@@ -36,6 +37,8 @@ def test_one_press_of_train_starts_one_run_and_draws_train_disabled_at_once():
     job = get_runner().get(at.session_state["job_id"])
     try:
         assert next(b for b in at.button if "Train" in b.label).disabled
+        # While it trains, the curves are on the light canvas chart (Plotly's redraws cost the run CPU time).
+        assert not at.get("plotly_chart") and [c.proto.component_name for c in at.get("bidi_component")] == ["live_chart"]
         at.run()  # the page's next run (its polling, a changed knob) is not another press
         assert len(at.session_state["job_ids"]) == 1 and not at.exception
     finally:
