@@ -145,7 +145,12 @@ def time_to_99(dataset, seeds: list[int], device, train_subset: int) -> None:
            f"{new_median / old_median:.2f} (target: at most 0.50)")
 
 
-def ui_overhead(dataset, device, train_subset: int, epochs: int, browser_pairs: int) -> None:
+def ui_overhead(dataset, device, train_subset: int, epochs: int, pairs: int) -> None:
+    """The default run headless against the same run through the Train page, then watched in Chromium.
+
+    This machine's speed drifts by 10% within minutes, so each run through the page is paired with a headless
+    run just before it, and the median of the pairs' ratios is the figure (one pair gave 0.92 to 1.11).
+    """
     preset = default_preset()  # the Train page's defaults, as train_through_app leaves them
     config = RunConfig(DataConfig(train_subset=train_subset), ModelConfig(preset.key),
                        TrainConfig(preset.optimizer, preset.learning_rate, preset.batch_size, epochs,
@@ -155,29 +160,30 @@ def ui_overhead(dataset, device, train_subset: int, epochs: int, browser_pairs: 
         return on_fresh_thread(lambda: list(train(build_model(config.model, dataset.info.input_shape, 10),
                                                   dataset, config, device))[-1].elapsed)
 
-    headless = headless_seconds()
-    through_app = train_through_app(train_subset, epochs)
-    figure(f"ui_overhead[{preset.key}]", f"headless {headless:.1f} s | app with page polling {through_app:.1f} s "
-           f"| ratio {through_app / headless:.2f}")
-    # This machine's speed drifts by 10% within minutes, so each watched run is paired with a headless run
-    # just before it, and the median of the pairs' ratios is the figure.
-    pairs = []
-    for _ in range(browser_pairs):
+    polled = [(headless_seconds(), train_through_app(train_subset, epochs)) for _ in range(pairs)]
+    figure(f"ui_overhead[{preset.key}]", _pairs_text(polled, "app with page polling"))
+    watched = []
+    for _ in range(pairs):
         headless = headless_seconds()
         in_browser = train_in_browser(train_subset, epochs)
         if in_browser is None:
             figure(f"ui_overhead_browser_here[{preset.key}]", "not measured (no Chromium)")
             figure("first_point_seconds", "not measured (no Chromium)")
             return
-        pairs.append((headless, *in_browser))
-    ratios = [watched / headless for headless, watched, _ in pairs]
-    each = ", ".join(f"{headless:.1f} s and {watched:.1f} s" for headless, watched, _ in pairs)
-    figure(f"ui_overhead_browser_here[{preset.key}]", f"median ratio {statistics.median(ratios):.2f} "
-           f"({', '.join(f'{ratio:.2f}' for ratio in ratios)}) | headless and watched in Chromium on this "
-           f"machine: {each}")
-    first_points = ", ".join(f"{first:.2f}" for _, _, first in pairs)
-    figure("first_point_seconds", f"{statistics.median(first for _, _, first in pairs):.2f} "
+        watched.append((headless, *in_browser))
+    figure(f"ui_overhead_browser_here[{preset.key}]",
+           _pairs_text([(headless, seconds) for headless, seconds, _ in watched], "watched in Chromium on this machine"))
+    first_points = ", ".join(f"{first:.2f}" for _, _, first in watched)
+    figure("first_point_seconds", f"{statistics.median(first for _, _, first in watched):.2f} "
            f"({first_points}; from the click on Train to the first point on the live chart)")
+
+
+def _pairs_text(pairs: list[tuple[float, float]], how: str) -> str:
+    """The median ratio of (headless, other) pairs of seconds, each ratio, and each pair."""
+    ratios = [other / headless for headless, other in pairs]
+    each = ", ".join(f"{headless:.1f} s and {other:.1f} s" for headless, other in pairs)
+    return (f"median ratio {statistics.median(ratios):.2f} ({', '.join(f'{ratio:.2f}' for ratio in ratios)}) "
+            f"| headless and {how}: {each}")
 
 
 def prediction_latency(repeats: int) -> None:
@@ -202,7 +208,7 @@ def main() -> None:
     throughput(dataset, steps=20 if args.quick else 300, device=device)
     time_to_99(dataset, [0] if args.quick else [0, 1, 2], device, train_subset=2000 if args.quick else 0)
     ui_overhead(dataset, device, train_subset=5000 if args.quick else 0, epochs=1 if args.quick else 2,
-                browser_pairs=1 if args.quick else 3)
+                pairs=1 if args.quick else 3)
     prediction_latency(repeats=20 if args.quick else 300)
     seconds, megabytes = cold_start()
     figure("app_cold_start_seconds", f"{seconds:.1f}")
