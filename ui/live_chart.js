@@ -17,10 +17,10 @@ function finite(values) {
   return values.filter((v) => v !== null && Number.isFinite(v));
 }
 
-function drawPanel(ctx, box, panel, text, font) {
+function drawPanel(ctx, box, data, panel, text, font) {
   const { x, y, w, h } = box;
-  const xHigh = Math.max(1, ...finite(panel.train_x.concat(panel.val_x)));
-  const yHigh = panel.percent ? 1 : Math.max(0.1, ...finite(panel.train_y.concat(panel.val_y))) * 1.05;
+  const xHigh = Math.max(1, ...data.train_epochs, ...data.validation_epochs);
+  const yHigh = panel.percent ? 1 : Math.max(0.1, ...finite(panel.train.concat(panel.validation))) * 1.05;
   const px = (v) => x + (v / xHigh) * w, py = (v) => y + h - (v / yHigh) * h;
   ctx.fillStyle = text; ctx.strokeStyle = "rgba(128, 128, 128, 0.25)"; ctx.lineWidth = 1;
   ctx.textAlign = "center"; ctx.textBaseline = "top";
@@ -35,8 +35,8 @@ function drawPanel(ctx, box, panel, text, font) {
   ctx.textAlign = "center"; ctx.textBaseline = "bottom"; ctx.font = `15px ${font}`;
   const title = ctx.measureText(panel.title).width > w + 40 ? panel.title.split(" (")[0] : panel.title;
   ctx.fillText(title, x + w / 2, y - 10); ctx.font = `13px ${font}`;
-  curve(ctx, panel.train_x, panel.train_y, px, py, TRAIN, false);
-  curve(ctx, panel.val_x, panel.val_y, px, py, VALIDATION, true);
+  curve(ctx, data.train_epochs, panel.train, px, py, TRAIN, false);
+  curve(ctx, data.validation_epochs, panel.validation, px, py, VALIDATION, true);
 }
 
 // A line through the points (a gap where a value is missing, e.g. a loss that overflowed); dots on
@@ -78,10 +78,10 @@ function draw(canvas, data) {
   ctx.font = `13px ${style.fontFamily}`;
   const left = 50, gap = 70, panelWidth = (width - 2 * left - gap + 30) / 2;
   data.panels.forEach((panel, i) =>
-    drawPanel(ctx, { x: left + i * (panelWidth + gap), y: 40, w: panelWidth, h: height - 115 }, panel, style.color, style.fontFamily));
+    drawPanel(ctx, { x: left + i * (panelWidth + gap), y: 40, w: panelWidth, h: height - 115 }, data, panel, style.color, style.fontFamily));
   legend(ctx, width, height - 18, style.color);
   // What a test or benchmark can read: how many training points the chart shows.
-  canvas.dataset.trainingPoints = data.panels[0].train_x.length;
+  canvas.dataset.trainingPoints = data.train_epochs.length;
 }
 
 export default function (component) {

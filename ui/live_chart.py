@@ -24,15 +24,14 @@ def _finite(values) -> list[float | None]:
 
 
 def chart_data(history: RunHistory) -> dict:
-    """What the canvas draws: per panel, training points every few steps and validation points every epoch."""
-    panels = []
-    for title, percent, training, validation in (
-            ("Loss (lower is better)", False, history.step_losses, history.validation_losses),
-            ("Accuracy (higher is better)", True, history.step_accuracies, history.validation_accuracies)):
-        panels.append(dict(title=title, percent=percent,
-                           train_x=list(history.step_epochs), train_y=_finite(training),
-                           val_x=list(history.epoch_numbers), val_y=_finite(validation)))
-    return dict(height=HEIGHT, panels=panels)
+    """What the canvas draws: training points every few steps and validation points every epoch, on an epoch
+    axis shared by the loss panel and the accuracy panel."""
+    panels = [dict(title="Loss (lower is better)", percent=False,
+                   train=_finite(history.step_losses), validation=_finite(history.validation_losses)),
+              dict(title="Accuracy (higher is better)", percent=True,
+                   train=_finite(history.step_accuracies), validation=_finite(history.validation_accuracies))]
+    return dict(height=HEIGHT, train_epochs=list(history.step_epochs),
+                validation_epochs=list(history.epoch_numbers), panels=panels)
 
 
 @functools.cache

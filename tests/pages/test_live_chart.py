@@ -48,12 +48,13 @@ def test_the_canvas_chart_gets_the_run_on_both_panels_as_plain_json():
     history.add(StepEnd(2, 320, 422, float("nan"), 0.5, 9_000.0, 8.0, 5.0))  # a loss that overflowed
     data = json.loads(json.dumps(chart_data(history), allow_nan=False))  # the browser's JSON has no NaN
     loss, accuracy = data["panels"]
-    assert loss["train_x"] == accuracy["train_x"] == history.step_epochs
-    assert loss["train_y"][:-1] == history.step_losses[:-1] and loss["train_y"][-1] is None  # a gap in the line
+    assert data["train_epochs"] == history.step_epochs and data["validation_epochs"] == [1]
+    assert loss["train"][:-1] == history.step_losses[:-1] and loss["train"][-1] is None  # a gap in the line
     assert accuracy["percent"] and not loss["percent"]
-    assert (accuracy["val_x"], accuracy["val_y"]) == ([1], [0.975])
+    assert accuracy["train"] == history.step_accuracies and accuracy["validation"] == [0.975]
 
 
 def test_before_the_first_point_the_canvas_chart_is_empty():
-    panels = chart_data(RunHistory())["panels"]
-    assert all(not panel["train_x"] and not panel["val_x"] for panel in panels)
+    data = chart_data(RunHistory())
+    assert not data["train_epochs"] and not data["validation_epochs"]
+    assert all(not panel["train"] and not panel["validation"] for panel in data["panels"])
