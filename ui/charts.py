@@ -10,11 +10,12 @@ from plotly.subplots import make_subplots
 from core.history import RunHistory
 
 TRAIN_COLOUR, VALIDATION_COLOUR = "#4C78A8", "#F58518"
+PANEL_TITLES = ("Loss (lower is better)", "Accuracy (higher is better)")
 
 
 def loss_accuracy_figure() -> go.Figure:
     """Two empty panels side by side: loss, and accuracy as a percentage, over epochs."""
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "Accuracy (higher is better)"))
+    figure = make_subplots(rows=1, cols=2, subplot_titles=PANEL_TITLES)
     for column in (1, 2):
         figure.update_xaxes(title_text="epoch", row=1, col=column)
     figure.update_yaxes(tickformat=".0%", row=1, col=2)

@@ -2,8 +2,6 @@
 // Why not Plotly here: with the browser on the same 2 cores as training, Plotly's redraw took about 0.14 s of
 // the browser's CPU each time, and the run lost that time; a canvas redraw takes a few milliseconds.
 // A finished run gets the interactive Plotly chart (hover, zoom) instead.
-const TRAIN = "#4C78A8", VALIDATION = "#F58518";
-const LEGEND = [["training", TRAIN], ["validation (held-back images)", VALIDATION]];
 
 // Round tick values (1, 2, 2.5 or 5 times a power of ten) from 0 to at least `high`.
 function ticks(high, count) {
@@ -35,8 +33,9 @@ function drawPanel(ctx, box, data, panel, text, font) {
   ctx.textAlign = "center"; ctx.textBaseline = "bottom"; ctx.font = `15px ${font}`;
   const title = ctx.measureText(panel.title).width > w + 40 ? panel.title.split(" (")[0] : panel.title;
   ctx.fillText(title, x + w / 2, y - 10); ctx.font = `13px ${font}`;
-  curve(ctx, data.train_epochs, panel.train, px, py, TRAIN, false);
-  curve(ctx, data.validation_epochs, panel.validation, px, py, VALIDATION, true);
+  const [training, validation] = data.legend;
+  curve(ctx, data.train_epochs, panel.train, px, py, training.colour, false);
+  curve(ctx, data.validation_epochs, panel.validation, px, py, validation.colour, true);
 }
 
 // A line through the points (a gap where a value is missing, e.g. a loss that overflowed); dots on
@@ -57,11 +56,11 @@ function curve(ctx, xs, ys, px, py, colour, dots) {
   });
 }
 
-function legend(ctx, width, middle, text) {
+function legend(ctx, entries, width, middle, text) {
   ctx.textAlign = "left"; ctx.textBaseline = "middle";
-  const widths = LEGEND.map(([name]) => 34 + ctx.measureText(name).width);
+  const widths = entries.map(({ name }) => 34 + ctx.measureText(name).width);
   let x = (width - widths[0] - widths[1] - 16) / 2;
-  LEGEND.forEach(([name, colour], i) => {
+  entries.forEach(({ name, colour }, i) => {
     ctx.fillStyle = colour; ctx.fillRect(x, middle - 1, 24, 3);
     ctx.fillStyle = text; ctx.fillText(name, x + 30, middle);
     x += widths[i] + 16;
@@ -79,7 +78,7 @@ function draw(canvas, data) {
   const left = 50, gap = 70, panelWidth = (width - 2 * left - gap + 30) / 2;
   data.panels.forEach((panel, i) =>
     drawPanel(ctx, { x: left + i * (panelWidth + gap), y: 40, w: panelWidth, h: height - 115 }, data, panel, style.color, style.fontFamily));
-  legend(ctx, width, height - 18, style.color);
+  legend(ctx, data.legend, width, height - 18, style.color);
   // What a test or benchmark can read: how many training points the chart shows.
   canvas.dataset.trainingPoints = data.train_epochs.length;
 }

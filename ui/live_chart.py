@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.history import RunHistory
+from ui.charts import PANEL_TITLES, TRAIN_STYLE, VALIDATION_STYLE
 
 HEIGHT = 340  # pixels, as the finished run's Plotly chart
 KEY = "live_curves"
@@ -25,13 +26,15 @@ def _finite(values) -> list[float | None]:
 
 def chart_data(history: RunHistory) -> dict:
     """What the canvas draws: training points every few steps and validation points every epoch, on an epoch
-    axis shared by the loss panel and the accuracy panel."""
-    panels = [dict(title="Loss (lower is better)", percent=False,
+    axis shared by the loss panel and the accuracy panel; titles, names and colours as the Plotly chart's."""
+    loss_title, accuracy_title = PANEL_TITLES
+    panels = [dict(title=loss_title, percent=False,
                    train=_finite(history.step_losses), validation=_finite(history.validation_losses)),
-              dict(title="Accuracy (higher is better)", percent=True,
+              dict(title=accuracy_title, percent=True,
                    train=_finite(history.step_accuracies), validation=_finite(history.validation_accuracies))]
+    legend = [dict(name=style["name"], colour=style["line"]["color"]) for style in (TRAIN_STYLE, VALIDATION_STYLE)]
     return dict(height=HEIGHT, train_epochs=list(history.step_epochs),
-                validation_epochs=list(history.epoch_numbers), panels=panels)
+                validation_epochs=list(history.epoch_numbers), panels=panels, legend=legend)
 
 
 @functools.cache

@@ -52,6 +52,9 @@ def test_the_canvas_chart_gets_the_run_on_both_panels_as_plain_json():
     assert loss["train"][:-1] == history.step_losses[:-1] and loss["train"][-1] is None  # a gap in the line
     assert accuracy["percent"] and not loss["percent"]
     assert accuracy["train"] == history.step_accuracies and accuracy["validation"] == [0.975]
+    finished = training_curves(history).to_dict()  # what the same run looks like once it has ended
+    assert [panel["title"] for panel in data["panels"]] == [title["text"] for title in finished["layout"]["annotations"]]
+    assert [(e["name"], e["colour"]) for e in data["legend"]] == [(t["name"], t["line"]["color"]) for t in finished["data"][:2]]
 
 
 def test_before_the_first_point_the_canvas_chart_is_empty():
