@@ -11,6 +11,7 @@ from core.history import RunHistory
 
 TRAIN_COLOUR, VALIDATION_COLOUR = "#4C78A8", "#F58518"
 PANEL_TITLES = ("Loss (lower is better)", "Accuracy (higher is better)")
+CURVES_HEIGHT = 340  # pixels: the Train page's chart, and its canvas while a run trains (ui/live_chart.py)
 
 
 def loss_accuracy_figure() -> go.Figure:
@@ -48,10 +49,10 @@ VALIDATION_STYLE = dict(name="validation (held-back images)", line=dict(color=VA
 
 
 @functools.cache
-def _live_layout() -> dict:
-    """The live chart's layout, checked by plotly once per process."""
+def _curves_layout() -> dict:
+    """The Train page chart's layout, checked by plotly once per process."""
     figure = loss_accuracy_figure()
-    figure.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10),
+    figure.update_layout(height=CURVES_HEIGHT, margin=dict(l=10, r=10, t=40, b=10),
                          legend=dict(orientation="h", y=-0.25), uirevision="keep-zoom")
     figure.update_xaxes(rangemode="tozero")  # a lone first point showed epochs from -0.5 and accuracy from -50%
     figure.update_yaxes(rangemode="nonnegative")
@@ -61,11 +62,11 @@ def _live_layout() -> dict:
 def training_curves(history: RunHistory) -> go.Figure:
     """Loss and accuracy side by side: training every few steps, validation every epoch.
 
-    The live chart, redrawn every 2 s while a run trains on the same CPU: built from plain settings on a layout
-    checked once, without plotly's check of every property (26 ms a redraw with it, 3 ms without; a test keeps
-    it equal to the checked figure).
+    The Train page's chart before a run and once it has ended (while it trains, ui/live_chart.py draws the same
+    curves on a canvas). Built from plain settings on a layout checked once, without plotly's check of every
+    property (26 ms a figure with it, 3 ms without; a test keeps it equal to the checked figure).
     """
-    layout = copy.deepcopy(_live_layout())
+    layout = copy.deepcopy(_curves_layout())
     if history.is_empty:  # before the first point: plain empty axes, not Plotly's -1 to 6 guess
         for axis, top in (("xaxis", 1), ("xaxis2", 1), ("yaxis", 2.5), ("yaxis2", 1)):
             layout[axis]["range"] = [0, top]

@@ -1,7 +1,7 @@
 """Training threads leave the cores that other processes keep busy to them (the cause of issue 17's flaky test)."""
-import pytest
-
 from collections import deque
+
+import pytest
 
 from core.cpu_share import CpuShare, lasting_load
 
