@@ -10,7 +10,7 @@ from core.runs import RunStore
 from core.runtime import get_runner
 from core.status import RunStatus
 from ui.charts import training_curves
-from ui.coach_view import coach_reading, learning_rate_finder
+from ui.coach_view import coach_reading, learning_rate_finder, rerun_page_after_fix
 from ui.ended_run import ended_run_notice
 from ui.live_chart import live_chart
 from ui.my_images import my_images_section, network_choices
@@ -159,6 +159,7 @@ def rerun_page_when_due(job, history: RunHistory) -> None:
 
 def live_view() -> None:
     """Progress, charts and results of this session's run; polls while it trains."""
+    rerun_page_after_fix()
     job = current_job()
     if job is None:
         linked = st.query_params.get("run")

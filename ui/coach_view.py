@@ -48,11 +48,22 @@ def finding_box(finding: Finding, job, index: int) -> None:
     if not job.is_done:
         box.caption(f"Suggestion: {finding.fix.label}. A button to try it appears when the run ends.")
         return
-    if box.button(f"Try {finding.fix.label} and train again", key=f"coach_fix_{job.id}_{index}",
-                  icon=":material/replay:", on_click=_train_with_fix, args=(job.id, index),
-                  help="Changes that one setting (the knobs on the left show it) and starts a new run, "
-                       "linked to this one so the Runs page can say whether it helped."):
-        st.rerun()  # the whole page: the knobs show the new setting and the new run is live
+    box.button(f"Try {finding.fix.label} and train again", key=f"coach_fix_{job.id}_{index}",
+               icon=":material/replay:", on_click=_train_with_fix, args=(job.id, index),
+               help="Changes that one setting (the knobs on the left show it) and starts a new run, "
+                    "linked to this one so the Runs page can say whether it helped.")
+
+
+def rerun_page_after_fix() -> None:
+    """Call first in the live view's fragment: after a fix button's callback, rerun the whole page.
+
+    The button sits in a fragment, so its click reruns only the fragment, which then shows the new run,
+    not the button: a check of the button's value after the click never runs. Without this whole-page
+    rerun, the knobs keep the old settings and the fragment, drawn when no run was live, never polls
+    again: the page stays on "Starting…" for good.
+    """
+    if st.session_state.pop("coach_fix_started", False):
+        st.rerun(scope="app")
 
 
 def _train_with_fix(job_id: str, index: int) -> None:
@@ -79,6 +90,7 @@ def _train_with_fix(job_id: str, index: int) -> None:
     st.session_state.setdefault("coach_follows", {})[new_job.id] = {
         "run": job.id, "change": fix.label, "accuracy": done.test_accuracy if done else None}
     remember_job(new_job)
+    st.session_state.coach_fix_started = True
 
 
 # --- the reading of a saved run (Runs page) ---------------------------------------------------

@@ -58,10 +58,10 @@ def load_setup(config: RunConfig, subset_choices=None) -> None:
                 continue
             if name in WIDGET_KEYS:
                 st.session_state[WIDGET_KEYS[name]] = value
-    st.session_state.update(init_from_run=config.model.init_from_run,
+    # Only the plain keys: fine_tune_widgets copies them into its widgets. Removing a widget's key while
+    # the widget is on the page made the browser's next message fire its on_change with the key gone.
+    st.session_state.update(init_from_run=config.model.init_from_run or SCRATCH,
                             freeze_convolutions=config.model.freeze_convolutions)
-    for widget in ("fine_tune_choice", "fine_tune_freeze"):
-        st.session_state.pop(widget, None)
 
 
 def fine_tune_settings() -> tuple[str, bool]:
@@ -76,7 +76,7 @@ def _saved_runs() -> dict[str, str]:
 
 
 def _chose_run() -> None:
-    run_id = st.session_state.fine_tune_choice
+    run_id = st.session_state.get("fine_tune_choice", SCRATCH)
     st.session_state.init_from_run = run_id
     if run_id:  # fine-tuning keeps the saved network, so show it
         source = RunStore().get(run_id).config.model
@@ -90,15 +90,18 @@ def fine_tune_widgets() -> None:
     if chosen and chosen not in runs:
         chosen = st.session_state.init_from_run = SCRATCH
     labels = {SCRATCH: "Random weights (learn from scratch)", **runs}
+    # The widgets show the plain keys, set before the widgets are drawn (a link, a fix or the Runs page may
+    # have changed them), so the widgets take no index=/value= of their own.
+    st.session_state.update(fine_tune_choice=chosen, fine_tune_freeze=freeze)
     with st.expander("Fine-tune: start from a saved run", expanded=bool(chosen)):
-        st.selectbox("Start from", list(labels), index=list(labels).index(chosen), format_func=labels.get,
+        st.selectbox("Start from", list(labels), format_func=labels.get,
                      key="fine_tune_choice", on_change=_chose_run,
                      help="Transfer learning: begin with what a saved run has learned, e.g. an MNIST network "
                           "fine-tuned on Fashion-MNIST. If the classes differ, a new output layer is made.")
         if chosen:
             st.caption("Starts from that run's weights. If the dataset you pick has other classes, a new output "
                        "layer is made for them and learned from scratch.")
-        st.toggle("Freeze the convolution layers", value=freeze, key="fine_tune_freeze", disabled=not chosen,
+        st.toggle("Freeze the convolution layers", key="fine_tune_freeze", disabled=not chosen,
                   on_change=lambda: st.session_state.update(freeze_convolutions=st.session_state.fine_tune_freeze),
                   help="Keep the learned filters fixed and train only the layers after them: faster, "
                        "and works with few images.")
