@@ -31,11 +31,24 @@ class Curves:
     status: str = "finished"  # running, finished, stopped or diverged
     diverged_at_step: int = 0
     num_classes: int = 10
+    # The run's learning rate over the one its network was published with: a flat loss at a rate far above
+    # that is not "learning rate too low" (whose fix would raise it further), it is a run not learning.
+    rate_vs_published: float = 1.0
 
     @property
     def chance_loss(self) -> float:
         """The loss of a network that guesses every class equally: ln(number of classes)."""
         return math.log(max(2, self.num_classes))
+
+    @property
+    def chance_accuracy(self) -> float:
+        """The accuracy of blind guessing: one class in num_classes."""
+        return 1 / max(2, self.num_classes)
+
+    @property
+    def near_chance_accuracy(self) -> float:
+        """Accuracy at or below this is 'no better than guessing': a tenth of the way from chance to perfect."""
+        return self.chance_accuracy + 0.1 * (1 - self.chance_accuracy)
 
     def _edge(self, values: tuple[float, ...], last: bool) -> float:
         count = max(1, len(values) // 10)

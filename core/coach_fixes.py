@@ -31,6 +31,9 @@ class Fix:
         return cls(str(values["label"]), tuple((str(key), value) for key, value in values["changes"]))
 
 
+RELU = Fix("the ReLU activation, which learns faster than tanh or sigmoid", (("model.activation", "relu"),))
+
+
 def apply_fix(config: RunConfig, fix: Fix) -> RunConfig:
     """config with the fix's changes made (checked like any setting: ValueError if out of range)."""
     parts = {"data": config.data, "model": config.model, "train": config.train}
@@ -63,8 +66,16 @@ def _too_low(config: RunConfig, curves: "Curves") -> Fix:
     return _scale_learning_rate(config, 100 if barely else 10)
 
 
+def ignored_settings(config: RunConfig) -> set[str]:
+    """Settings this run's network does not use: a fix that changes one of them cannot help.
+
+    A pretrained network reads cached features (no augmentation) and keeps its own activation.
+    """
+    return {"data.augment", "model.activation"} if PRESETS[config.model.preset].pretrained else set()
+
+
 def _overfitting(config: RunConfig, curves: "Curves") -> Fix:
-    if not config.data.augment:
+    if not config.data.augment and "data.augment" not in ignored_settings(config):
         return Fix("turn on data augmentation (slightly shifted, turned and resized copies of each image)",
                    (("data.augment", True),))
     if config.model.dropout < 0.3:
@@ -76,8 +87,8 @@ def _overfitting(config: RunConfig, curves: "Curves") -> Fix:
 
 
 def _underfitting(config: RunConfig, curves: "Curves") -> Fix:
-    if config.model.activation != "relu":
-        return Fix("the ReLU activation, which learns faster than tanh or sigmoid", (("model.activation", "relu"),))
+    if config.model.activation != "relu" and "model.activation" not in ignored_settings(config):
+        return RELU
     if config.model.dropout > 0:
         return Fix("no dropout: let every neuron work", (("model.dropout", 0.0),))
     if config.train.weight_decay > 0:
@@ -95,13 +106,25 @@ def _plateau(config: RunConfig, curves: "Curves") -> Fix:
     return _scale_learning_rate(config, 1 / 3)
 
 
+def _not_learning(config: RunConfig, curves: "Curves") -> Fix:
+    published = PRESETS[config.model.preset]
+    if config.train.learning_rate > 1.5 * published.learning_rate:
+        return _scale_learning_rate(config, 0.1)
+    if config.model.activation != "relu" and "model.activation" not in ignored_settings(config):
+        return RELU
+    return Fix(f"the settings {published.label} was published with ({published.optimizer}, learning rate "
+               f"{published.learning_rate:g})", (("train.optimizer", published.optimizer),
+                                                 ("train.learning_rate", published.learning_rate),
+                                                 ("train.schedule", published.schedule)))
+
+
 def _more_epochs(config: RunConfig, curves: "Curves") -> Fix:
     extra = max(2, config.train.epochs // 2)
     total = min(500, config.train.epochs + extra)
     return Fix(f"{total - config.train.epochs} more epochs ({total} in all)", (("train.epochs", total),))
 
 
-FIXES = {"lr_too_high": _too_high, "lr_too_low": _too_low, "overfitting": _overfitting,
+FIXES = {"lr_too_high": _too_high, "lr_too_low": _too_low, "not_learning": _not_learning, "overfitting": _overfitting,
          "underfitting": _underfitting, "plateau": _plateau, "still_improving": _more_epochs}
 
 
@@ -112,9 +135,11 @@ def fix_for(reading: "Reading", config: RunConfig, curves: "Curves") -> Fix | No
         return None
     fix = make(config, curves)
     try:
-        apply_fix(config, fix)
+        changed = apply_fix(config, fix)
     except ValueError:
         return None  # e.g. a learning rate outside what the app accepts: say nothing rather than break
+    if changed == config or any(key in ignored_settings(config) for key, _ in fix.changes):
+        return None  # a fix that changes nothing this network uses cannot help: offer none
     return fix
 
 

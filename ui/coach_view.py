@@ -45,6 +45,10 @@ def finding_box(finding: Finding, job, index: int) -> None:
     box.markdown(finding.evidence)
     if finding.fix is None:
         return
+    if not job.is_done and finding.is_problem:  # e.g. a run stuck at guessing: no need to wait for its end
+        box.caption(f"Suggestion: {finding.fix.label}. Press **Stop** above to end this run now; a button to "
+                    f"try the suggestion appears when it has stopped.")
+        return
     if not job.is_done:
         box.caption(f"Suggestion: {finding.fix.label}. A button to try it appears when the run ends.")
         return
