@@ -1,7 +1,7 @@
 """Neural Playground: the entry point. Sets up the page, the shared sidebar and navigation."""
 import streamlit as st
 
-from core.runtime import get_runner, runner_warning
+from core.runners.runtime import get_runner, runner_warning
 from ui.page_files import page_file
 from ui.state import keep_settings, preload_datasets
 

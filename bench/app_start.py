@@ -83,9 +83,9 @@ def default_setup_link(train_subset: int, epochs: int) -> str:
     only what equals RunConfig's own defaults, so it must be built from the whole config)."""
     from urllib.parse import urlencode
 
-    from core.choices import PRESETS
-    from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-    from core.share import to_query
+    from core.basics.choices import PRESETS
+    from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+    from core.store.share import to_query
 
     preset = PRESETS[ModelConfig().preset]
     config = RunConfig(DataConfig(train_subset=train_subset), ModelConfig(preset.key, dropout=preset.dropout),
@@ -115,7 +115,7 @@ def train_in_browser(train_subset: int, epochs: int, timeout: float = 600) -> tu
             button = page.get_by_role("button", name="▶ Train")
             button.wait_for(timeout=timeout * 1000)
             # A person reads the page before pressing Train. Meanwhile the app pays PyTorch's one-time
-            # import (core/warm_up.py, about 2 s here) that a click in the page's first second waits for.
+            # import (core/engine/warm_up.py, about 2 s here) that a click in the page's first second waits for.
             time.sleep(READING_SECONDS)
             pressed = time.perf_counter()
             button.click()
@@ -135,8 +135,8 @@ def train_through_app(train_subset: int, epochs: int, timeout: float = 600) -> f
     (the page itself redraws only its live part, every 2 s); returns the run's own training time."""
     from streamlit.testing.v1 import AppTest
 
-    from core.runtime import get_runner
-    from core.train import Done
+    from core.runners.runtime import get_runner
+    from core.engine.events import Done
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     app.radio(key="train_subset").set_value(train_subset)  # one of the page's choices: 0 or 5000

@@ -17,14 +17,14 @@ import dataclasses
 import os
 import time
 
-from core.choices import PRESETS
-from core.coach import read_history
-from core.coach_fixes import apply_fix
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import load_dataset
-from core.device import describe_device
-from core.jobs import JobRunner
-from core.lr_finder import find_learning_rate
+from core.basics.choices import PRESETS
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.coach.fixes import apply_fix
+from core.coach.reading import read_history
+from core.data.registry import load_dataset
+from core.engine.device import describe_device
+from core.engine.lr_finder import find_learning_rate
+from core.runners.jobs import JobRunner
 
 
 def figure(name: str, value: str) -> None:

@@ -25,13 +25,21 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import DatasetUnavailable, load_dataset
-from core.explain import convolution_in_model, neuron_in_model, pooling_example, pooling_in_model
-from core.inspect import (conv_layer_names, feature_maps, filters, first_layer_weights, hidden_activations,
-                          layer_table, pool_layer_names, saliency)
-from core.metrics import class_scores, confusion_matrix, mistakes, most_common_mistake, predict_test_set
-from core.models import build_model
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.data.registry import DatasetUnavailable, load_dataset
+from core.engine.models import build_model
+from core.lens.explain import convolution_in_model, neuron_in_model, pooling_example, pooling_in_model
+from core.lens.inspect import (
+    conv_layer_names,
+    feature_maps,
+    filters,
+    first_layer_weights,
+    hidden_activations,
+    layer_table,
+    pool_layer_names,
+    saliency,
+)
+from core.lens.metrics import class_scores, confusion_matrix, mistakes, most_common_mistake, predict_test_set
 from ui.inspect_figures import bars, confusion_figure, heat_map, map_grid, picture
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "inspect.py")
@@ -124,7 +132,7 @@ def compute_times(models, repeats: int) -> None:
 def page_times(models, repeats: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from core.runtime import get_runner
+    from core.runners.runtime import get_runner
 
     for preset, dataset_name in models:
         config = RunConfig(DataConfig(dataset_name, train_subset=512), ModelConfig(preset=preset),

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from core.data import Dataset
+from core.data.dataset import Dataset
 
 
 def keras_samples_per_second(dataset: Dataset, steps: int, batch_size: int = 32) -> float | None:

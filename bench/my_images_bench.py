@@ -24,17 +24,19 @@ import torch
 from PIL import Image
 
 from bench.train_speed import on_fresh_thread
-from core.choices import CIFAR10_CLASSES, PRESETS
-from core.config import CUSTOM_PREFIX, DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import DATA_DIR_VARIABLE, Dataset, DatasetInfo
-from core.feature_training import training_events
-from core.features import FEATURE_CACHE
-from core.image_folder import build_dataset
-from core.models import build_model
-from core.pretrained import imagenet_network
-from core.runs import RunStore
-from core.runtime import make_runner
-from core.status import RunStatus
+from core.basics.choices import CIFAR10_CLASSES, PRESETS
+from core.basics.choices import DatasetInfo
+from core.basics.config import CUSTOM_PREFIX, DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.basics.status import RunStatus
+from core.data.dataset import Dataset
+from core.data.image_folder import build_dataset
+from core.data.registry import DATA_DIR_VARIABLE
+from core.engine.feature_training import training_events
+from core.engine.models import build_model
+from core.pretrained.features import FEATURE_CACHE
+from core.pretrained.network import imagenet_network
+from core.runners.runtime import make_runner
+from core.store.runs import RunStore
 
 SAMPLE = Path("cifar10-jpeg") / "cifar10_jpeg_sample.npz"
 SCRATCH = {"fast_cnn": 40, "tiny_cifar": 40}  # epochs: a small set needs many passes (augmentation on)
@@ -51,7 +53,7 @@ def load_sample() -> dict[str, np.ndarray]:
 
 
 def resize(pictures: np.ndarray, size: int) -> torch.Tensor:
-    """(N, 32, 32, 3) -> (N, 3, size, size) uint8, stretched as core.image_folder does with a user's file."""
+    """(N, 32, 32, 3) -> (N, 3, size, size) uint8, stretched as core.data.image_folder does with a user's file."""
     if size == pictures.shape[1]:
         return torch.from_numpy(np.ascontiguousarray(pictures.transpose(0, 3, 1, 2)))
     resized = [np.asarray(Image.fromarray(p).resize((size, size), Image.BILINEAR)) for p in pictures]

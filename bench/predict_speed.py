@@ -15,9 +15,9 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from core.bundle import load_bundle
-from core.predict import predict_canvas
-from core.paths import DEMO_MODEL
+from core.basics.paths import DEMO_MODEL
+from core.lens.predict import predict_canvas
+from core.store.bundle import load_bundle
 
 CANVAS_SIZE = 280
 

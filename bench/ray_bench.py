@@ -26,13 +26,13 @@ os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 import torch  # noqa: E402
 
-from core.choices import PRESETS  # noqa: E402
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
-from core.data import load_dataset  # noqa: E402
-from core.jobs import JobRunner  # noqa: E402
-from core.run_recorder import RunRecorder  # noqa: E402
-from core.runs import RunStore  # noqa: E402
-from core.train import Done, StepEnd, Stopped  # noqa: E402
+from core.basics.choices import PRESETS  # noqa: E402
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig  # noqa: E402
+from core.data.registry import load_dataset  # noqa: E402
+from core.engine.events import Done, StepEnd, Stopped  # noqa: E402
+from core.runners.jobs import JobRunner  # noqa: E402
+from core.runners.run_recorder import RunRecorder  # noqa: E402
+from core.store.runs import RunStore  # noqa: E402
 
 
 def figure(name: str, value: str) -> None:
@@ -70,7 +70,7 @@ def one_run(runner, config: RunConfig, dataset) -> dict:
 
 
 def overhead(dataset, train_subset: int, root: Path) -> None:
-    from core.ray_runner import RayRunner
+    from core.runners.ray_runner import RayRunner
 
     config = default_config(train_subset)
     threads = one_run(recorded(JobRunner, root / "threads"), config, dataset)
@@ -133,7 +133,7 @@ def six_visitors(runner, dataset, train_subset: int, epochs: int) -> tuple[float
 def six_visitors_figures(dataset, train_subset: int, epochs: int, root: Path) -> None:
     from ray.cluster_utils import Cluster
 
-    from core.ray_runner import RayRunner
+    from core.runners.ray_runner import RayRunner
 
     threads, thread_queue = six_visitors(recorded(JobRunner, root / "six-threads"), dataset, train_subset, epochs)
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0, "include_dashboard": False})

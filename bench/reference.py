@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from core.data import SHIPPED_MNIST
+from core.data.registry import SHIPPED_MNIST
 
 
 def unpack_mnist(root: Path) -> Path:

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import torch
 
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import Dataset, dataset_info, load_dataset
-from core.export import check_onnx, export_onnx, export_torchscript
-from core.jobs import JobRunner
-from core.runs import RunStore
-from core.runtime import make_runner
-from core.status import RunStatus
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.basics.status import RunStatus
+from core.data.dataset import Dataset
+from core.data.registry import dataset_info, load_dataset
+from core.runners.jobs import JobRunner
+from core.runners.runtime import make_runner
+from core.store.export import check_onnx, export_onnx, export_torchscript
+from core.store.runs import RunStore
 
 
 def figure(name: str, value: str) -> None:

@@ -23,12 +23,14 @@ import torch
 from bench.keras_peer import keras_samples_per_second
 from bench.app_start import cold_start, train_in_browser, train_through_app
 from bench.reference import reference_samples_per_second, unpack_mnist
-from core.choices import scratch_presets
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import load_dataset
-from core.device import describe_device, pick_device
-from core.models import PRESETS, PresetInfo, build_model, build_preset
-from core.train import EpochEnd, StepEnd, evaluate, train
+from core.basics.choices import scratch_presets
+from core.basics.choices import PRESETS, PresetInfo
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.data.registry import load_dataset
+from core.engine.device import describe_device, pick_device
+from core.engine.events import EpochEnd, StepEnd
+from core.engine.models import build_model, build_preset
+from core.engine.train import evaluate, train
 
 
 def figure(name: str, value: str) -> None:

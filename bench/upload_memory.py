@@ -31,10 +31,10 @@ CASES = ("bundle_1x1x10000000_input", "bundle_3x4000x4000_input", "bundle_400000
 
 def bundle_bytes(change) -> bytes:
     """A real small bundle (Simple CNN on MNIST) whose config.json or weights are then altered."""
-    from core.bundle import save_bundle
-    from core.bundle_file import pack_bundle
-    from core.config import ModelConfig, RunConfig
-    from core.models import build_model
+    from core.store.bundle import save_bundle
+    from core.store.bundle_file import pack_bundle
+    from core.basics.config import ModelConfig, RunConfig
+    from core.engine.models import build_model
 
     config = RunConfig(model=ModelConfig("simple_cnn"))
     with tempfile.TemporaryDirectory() as folder:
@@ -53,10 +53,10 @@ def zero_bundle() -> bytes:
     """The largest network an upload may hold (MLP 512-512, 1x128x128, 1,000 classes: 9.2 million numbers), all zeros."""
     import torch
 
-    from core.bundle import save_bundle
-    from core.bundle_file import pack_bundle
-    from core.config import DataConfig, ModelConfig, RunConfig
-    from core.models import build_model
+    from core.store.bundle import save_bundle
+    from core.store.bundle_file import pack_bundle
+    from core.basics.config import DataConfig, ModelConfig, RunConfig
+    from core.engine.models import build_model
 
     classes = tuple(f"c{index}" for index in range(1000))
     config = RunConfig(DataConfig("custom:zeros", custom_classes=classes, custom_shape=(1, 128, 128)),
@@ -133,21 +133,21 @@ def upload(case: str, data: bytes) -> str:
     """Run the upload as the page would; returns what the app says."""
     try:
         if case.startswith("bundle"):
-            from core.bundle_file import unpack_bundle
-            from core.quotas import bundle_bytes as counted
+            from core.store.bundle_file import unpack_bundle
+            from core.store.quotas import bundle_bytes as counted
             uploaded = unpack_bundle(data, "upload.zip")
             return f"accepted, counted {counted(uploaded.config) / 2**20:,.1f} MiB on disk by the upload quota"
         elif case.startswith("draw"):
-            from core.data import DATASETS
-            from core.preprocess import upload_to_picture
+            from core.basics.choices import DATASETS
+            from core.data.preprocess import upload_to_picture
             upload_to_picture(data, DATASETS["mnist"])
         elif case.startswith("zip"):
-            from core.image_folder import build_dataset, read_zip
+            from core.data.image_folder import build_dataset, read_zip
             images, report = read_zip(data, 224 if case.endswith("224") else 64, True)
             build_dataset(images)
             return f"accepted, {sum(report.counts.values())} read, {len(report.skipped)} skipped"
         else:
-            from core.picture_set import PictureSet
+            from core.data.picture_set import PictureSet
             pictures = PictureSet()
             pictures.add_class("big")
             skipped = pictures.add_files("big", [(f"{i}.png", data[:-1] + bytes([i])) for i in range(20)])
@@ -159,10 +159,10 @@ def upload(case: str, data: bytes) -> str:
 
 def measure(case: str, path: Path) -> None:
     """In a fresh process: peak resident memory over the memory before the upload."""
-    import core.bundle_file  # noqa: F401  (imports out of the measurement)
-    import core.image_folder  # noqa: F401
-    import core.picture_set  # noqa: F401
-    import core.preprocess  # noqa: F401
+    import core.store.bundle_file  # noqa: F401  (imports out of the measurement)
+    import core.data.image_folder  # noqa: F401
+    import core.data.picture_set  # noqa: F401
+    import core.data.preprocess  # noqa: F401
     data = path.read_bytes()
     process, peak, done = psutil.Process(), [0], threading.Event()
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.bundle import save_bundle
-from core.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES
-from core.coach import read_history
-from core.config import RunConfig
-from core.data import DatasetUnavailable, load_dataset
-from core.paths import runs_dir
-from core.runtime import make_runner
-from core.train import Diverged, Done, EpochEnd, Started, StepEnd, Stopped
+from core.basics.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES
+from core.basics.config import RunConfig
+from core.basics.paths import runs_dir
+from core.coach.reading import read_history
+from core.data.registry import DatasetUnavailable, load_dataset
+from core.engine.events import Diverged, Done, EpochEnd, Started, StepEnd, Stopped
+from core.runners.runtime import make_runner
+from core.store.bundle import save_bundle
 
 
 def parse_config(argv: list[str] | None = None) -> tuple[RunConfig, argparse.Namespace]:

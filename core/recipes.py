@@ -20,16 +20,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from core.atomic import write_json
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import Dataset, DatasetUnavailable, load_dataset
-from core.device import describe_device
-from core.history import RunHistory
-from core.jobs import Job, JobListener, Runner
-from core.paths import runs_dir
-from core.runtime import make_runner
-from core.status import RunStatus
-from core.train import Done, Event
+from core.basics.atomic import write_json
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.basics.paths import runs_dir
+from core.basics.status import RunStatus
+from core.data.dataset import Dataset
+from core.data.registry import DatasetUnavailable, load_dataset
+from core.engine.device import describe_device
+from core.engine.events import Done, Event
+from core.engine.history import RunHistory
+from core.runners.jobs import Job, JobListener, Runner
+from core.runners.runtime import make_runner
 
 
 @dataclass(frozen=True)

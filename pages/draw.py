@@ -3,8 +3,8 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from core.predict import predict
-from core.preprocess import MAX_UPLOAD_BYTES, canvas_to_digit, upload_to_picture
+from core.data.preprocess import MAX_UPLOAD_BYTES, canvas_to_digit, upload_to_picture
+from core.lens.predict import predict
 from ui.draw_figures import answer_html
 from ui.inspect_figures import bars, picture
 from ui.model_picker import choose_model

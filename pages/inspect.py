@@ -3,7 +3,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core.inspect import (
+from core.engine.models import count_parameters
+from core.lens.inspect import (
     class_probabilities,
     conv_layer_names,
     feature_maps,
@@ -14,7 +15,6 @@ from core.inspect import (
     saliency,
     strongest_channels,
 )
-from core.models import count_parameters
 from ui import inspect_explain
 from ui.inspect_figures import bars, colour_filters, filter_matrix, heat_map, map_grid, neuron_grid, picture
 from ui.inspect_pretrained import VIEWS_THAT_APPLY, is_pretrained, pretrained_view

@@ -3,8 +3,17 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.toy2d import (ACTIVATIONS, DATASETS, EXTENT, MAX_LAYERS, MAX_NEURONS, ToySettings, ToyTrainer, make_points,
-                        split_points)
+from core.engine.toy2d import (
+    ACTIVATIONS,
+    DATASETS,
+    EXTENT,
+    MAX_LAYERS,
+    MAX_NEURONS,
+    ToySettings,
+    ToyTrainer,
+    make_points,
+    split_points,
+)
 from ui.state import leave_legacy_page_mode
 
 leave_legacy_page_mode()

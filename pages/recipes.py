@@ -3,11 +3,11 @@ from datetime import datetime
 
 import streamlit as st
 
-from core.choices import DATASETS, OPTIMIZERS
-from core.jobs import Job
+from core.basics.choices import DATASETS, OPTIMIZERS
+from core.basics.status import RunStatus
 from core.recipes import PUBLISHED_FIGURES, RECIPES, Recipe, load_results, recipe_config, run_tiny_recipe, start_recipe
-from core.runtime import get_runner
-from core.status import RunStatus
+from core.runners.jobs import Job
+from core.runners.runtime import get_runner
 from ui.state import cached_dataset, leave_legacy_page_mode, own_run, why_visitor_must_wait
 
 leave_legacy_page_mode()

@@ -6,12 +6,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core import settings
-from core.bundle_file import pack_bundle, unpack_bundle
-from core.quotas import bundle_bytes, expired_sentence, room_for
-from core.run_compare import compare_runs, headline_accuracy, letters
-from core.runs import RunStore, RunSummary
-from core.status import RunStatus
+from core.basics import settings
+from core.basics.status import RunStatus
+from core.store.bundle_file import pack_bundle, unpack_bundle
+from core.store.quotas import bundle_bytes, expired_sentence, room_for
+from core.store.run_compare import compare_runs, headline_accuracy, letters
+from core.store.runs import RunStore, RunSummary
 from ui.coach_view import compare_with_original, fix_outcomes, stored_reading
 from ui.page_files import page_file
 from ui.run_charts import overlay_curves
@@ -151,7 +151,7 @@ def upload_section(store: RunStore) -> None:
         st.session_state.uploaded_file = upload.file_id
         try:
             bundle = unpack_bundle(upload.getvalue(), upload.name)
-            # Counted unpacked: a small zip of zeros can hold 40 MB of weights (core/quotas.py).
+            # Counted unpacked: a small zip of zeros can hold 40 MB of weights (core/store/quotas.py).
             with room_for(bundle_bytes(bundle.config), owner_token(), store) as expired:
                 run_id = store.import_model(bundle.config, bundle.state, bundle.metrics, bundle.name, owner_token())
         except ValueError as error:

@@ -3,12 +3,12 @@ import math
 
 import streamlit as st
 
-from core.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, SCHEDULES, Registry
-from core.config import CUSTOM_PREFIX, DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.history import RunHistory
-from core.runs import RunStore
-from core.runtime import get_runner
-from core.status import RunStatus
+from core.basics.choices import ACTIVATIONS, DATASETS, DEFAULT_PRESET, OPTIMIZERS, PRESETS, Registry, SCHEDULES
+from core.basics.config import CUSTOM_PREFIX, DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.basics.status import RunStatus
+from core.engine.history import RunHistory
+from core.runners.runtime import get_runner
+from core.store.runs import RunStore
 from ui.charts import training_curves
 from ui.coach_view import coach_reading, learning_rate_finder, rerun_page_after_fix
 from ui.ended_run import ended_run_notice
@@ -48,7 +48,7 @@ def dataset_changed() -> None:
 
 
 def choice_box(column, registry: Registry, key: str, **options) -> str:
-    """A select box of one registry's entries (labels and help from core.choices)."""
+    """A select box of one registry's entries (labels and help from core.basics.choices)."""
     return column.selectbox(registry.label, list(registry), format_func=registry.label_of, key=key,
                             help=registry.help, **options)
 

@@ -15,7 +15,7 @@ os.environ["PLAYGROUND_RUNS_DIR"] = tempfile.mkdtemp(prefix="playground-test-run
 
 @pytest.fixture(scope="session")
 def mnist():
-    from core.data import load_dataset
+    from core.data.registry import load_dataset
 
     return load_dataset("mnist")
 
@@ -23,7 +23,7 @@ def mnist():
 @pytest.fixture(scope="session")
 def ray_cluster():
     """A local Ray (2 CPUs, token auth, no dashboard), started once for the whole test session."""
-    from core.ray_cluster import connect
+    from core.runners.ray_cluster import connect
 
     import ray
 
@@ -35,9 +35,9 @@ def ray_cluster():
 @pytest.fixture(scope="session")
 def ray_runner(ray_cluster, tmp_path_factory):
     """A Ray runner on that local Ray, recording into a throw-away run store (runner.store)."""
-    from core.ray_runner import RayRunner
-    from core.run_recorder import RunRecorder
-    from core.runs import RunStore
+    from core.runners.ray_runner import RayRunner
+    from core.runners.run_recorder import RunRecorder
+    from core.store.runs import RunStore
 
     store = RunStore(tmp_path_factory.mktemp("ray-runs"))
     runner = RayRunner("local", listeners=[RunRecorder(store)], store=store)

@@ -7,7 +7,7 @@ import functools
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.history import RunHistory
+from core.engine.history import RunHistory
 
 TRAIN_COLOUR, VALIDATION_COLOUR = "#4C78A8", "#F58518"
 PANEL_TITLES = ("Loss (lower is better)", "Accuracy (higher is better)")

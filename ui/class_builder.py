@@ -8,9 +8,10 @@ import streamlit as st
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.data import CUSTOM_DATASETS, Dataset, register_custom
-from core.picture_set import MAX_FILE_BYTES, PictureSet, resized
-from core.runtime import get_runner
+from core.data.dataset import Dataset
+from core.data.picture_set import MAX_FILE_BYTES, PictureSet, resized
+from core.data.registry import CUSTOM_DATASETS, register_custom
+from core.runners.runtime import get_runner
 from ui.literal import literal
 
 SHOWN_PER_CLASS = 12  # thumbnails per class; the count says how many more there are

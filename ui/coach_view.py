@@ -4,13 +4,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.coach import Finding, read_history
-from core.coach_fixes import apply_fix, fix_verdict
-from core.config import RunConfig
-from core.history import RunHistory
-from core.lr_finder import RateFound, RateStep, find_learning_rate
-from core.runs import RunStore, RunSummary
-from core.runtime import get_runner
+from core.basics.config import RunConfig
+from core.coach.fixes import apply_fix, fix_verdict
+from core.coach.reading import Finding, read_history
+from core.engine.history import RunHistory
+from core.engine.lr_finder import RateFound, RateStep, find_learning_rate
+from core.runners.runtime import get_runner
+from core.store.runs import RunStore, RunSummary
 from ui.run_sharing import load_setup
 from ui.state import cached_dataset, remember_job, submit_for_visitor, why_visitor_must_wait
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.runs import RunStore, RunSummary
-from core.status import RunStatus
+from core.basics.status import RunStatus
+from core.store.runs import RunStore, RunSummary
 from ui.literal import literal
 from ui.page_files import page_file
 from ui.run_sharing import load_setup

@@ -7,10 +7,16 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core.explain import convolution_in_model, neuron_in_model, pooling_example, pooling_in_model
-from core.inspect import conv_layer_names, filters, pool_layer_names
-from core.metrics import (class_scores, confusion_matrix, mistakes, model_fingerprint, most_common_mistake,
-                          predict_test_set)
+from core.lens.explain import convolution_in_model, neuron_in_model, pooling_example, pooling_in_model
+from core.lens.inspect import conv_layer_names, filters, pool_layer_names
+from core.lens.metrics import (
+    class_scores,
+    confusion_matrix,
+    mistakes,
+    model_fingerprint,
+    most_common_mistake,
+    predict_test_set,
+)
 from ui.inspect_figures import bars, confusion_figure, heat_map, mark_cell
 
 KEPT_PREDICTIONS = 3  # models whose test-set answers this session keeps in memory

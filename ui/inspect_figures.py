@@ -7,7 +7,7 @@ import numpy as np
 import pandas  # noqa: F401
 import plotly.graph_objects as go
 
-from core.inspect import tile
+from core.lens.inspect import tile
 
 DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
 ACTIVATION_SCALE = "Viridis"

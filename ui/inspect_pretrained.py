@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.choices import PRESETS
+from core.basics.choices import PRESETS
 
 VIEWS_THAT_APPLY = ("Saliency", "Errors")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.history import RunHistory
+from core.engine.history import RunHistory
 from ui.charts import CURVES_HEIGHT, PANEL_TITLES, TRAIN_STYLE, VALIDATION_STYLE
 
 KEY = "live_curves"

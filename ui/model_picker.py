@@ -8,13 +8,13 @@ from typing import Callable
 
 import streamlit as st
 
-from core import settings
-from core.bundle import LoadedModel, has_bundle, load_bundle
-from core.model_cache import ModelCache
-from core.paths import DEMO_MODEL
-from core.runs import RunStore, RunSummary
-from core.runtime import get_runner
-from core.status import RunStatus
+from core.basics import settings
+from core.basics.paths import DEMO_MODEL
+from core.basics.status import RunStatus
+from core.runners.runtime import get_runner
+from core.store.bundle import LoadedModel, has_bundle, load_bundle
+from core.store.model_cache import ModelCache
+from core.store.runs import RunStore, RunSummary
 
 SAVED_RUNS_LISTED = settings.integer("PLAYGROUND_SAVED_MODELS")  # the newest saved runs offered in the select box
 DEMO_LABEL = "Demo model (shipped, MNIST)"

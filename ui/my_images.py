@@ -6,13 +6,15 @@ import math
 import numpy as np
 import streamlit as st
 
-from core import settings
-from core.choices import DEFAULT_PRESET, PRESETS, scratch_presets
-from core.data import CUSTOM_DATASETS, Dataset, register_custom
-from core.image_folder import MIN_IMAGES_PER_CLASS, build_dataset, read_zip
-from core.kept_datasets import discard, keep, owner_of
-from core.quotas import expired_sentence, room_for
-from core.runs import RunStore
+from core.basics import settings
+from core.basics.choices import DEFAULT_PRESET, PRESETS, scratch_presets
+from core.basics.limits import MIN_IMAGES_PER_CLASS
+from core.data.dataset import Dataset
+from core.data.image_folder import build_dataset, read_zip
+from core.data.kept_datasets import discard, keep, owner_of
+from core.data.registry import CUSTOM_DATASETS, register_custom
+from core.store.quotas import expired_sentence, room_for
+from core.store.runs import RunStore
 from ui.class_builder import class_builder
 from ui.literal import literal
 from ui.state import owner_token
@@ -159,7 +161,7 @@ def keep_or_discard(dataset: Dataset) -> None:
 
 
 def keep_images(dataset: Dataset) -> None:
-    """Store the pictures if the upload quotas allow (core/quotas.py); say what expired or why not."""
+    """Store the pictures if the upload quotas allow (core/store/quotas.py); say what expired or why not."""
     try:
         with room_for(dataset.size_in_bytes, owner_token()) as expired:
             keep(dataset, owner_token())

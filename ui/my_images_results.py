@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.metrics import confusion_matrix, predict_test_set
-from core.train import Extracting
+from core.engine.events import Extracting
+from core.lens.metrics import confusion_matrix, predict_test_set
 from ui.inspect_figures import confusion_figure
 from ui.page_files import page_file
 from ui.try_it import try_it

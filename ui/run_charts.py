@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from core.history import RunHistory
+from core.engine.history import RunHistory
 from ui.charts import add_curves, loss_accuracy_figure
 
 

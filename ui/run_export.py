@@ -4,8 +4,8 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from core.export import check_onnx, export_onnx, export_torchscript, python_snippet
-from core.runs import RunStore, RunSummary
+from core.store.export import check_onnx, export_onnx, export_torchscript, python_snippet
+from core.store.runs import RunStore, RunSummary
 from ui.state import cached_dataset
 
 CHECK_IMAGES = 256

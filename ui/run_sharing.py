@@ -5,12 +5,12 @@ import time
 
 import streamlit as st
 
-from core.choices import DATASETS
-from core.config import RunConfig
-from core.finetune import check_fine_tune
-from core.runs import RunStore
-from core.share import FIELDS, from_query, has_setup, to_query
-from core.status import RunStatus
+from core.basics.choices import DATASETS
+from core.basics.config import RunConfig
+from core.basics.status import RunStatus
+from core.store.finetune import check_fine_tune
+from core.store.runs import RunStore
+from core.store.share import FIELDS, from_query, has_setup, to_query
 
 WIDGET_KEYS = {  # RunConfig field -> the Train page's widget key
     "dataset": "dataset", "train_subset": "train_subset", "validation_split": "validation_split",

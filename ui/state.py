@@ -6,12 +6,13 @@ import uuid
 
 import streamlit as st
 
-from core import settings
-from core.config import CUSTOM_PREFIX, RunConfig
-from core.data import Dataset, DatasetUnavailable, load_dataset
-from core.jobs import Job
-from core.runs import runs_have_owners
-from core.runtime import get_runner
+from core.basics import settings
+from core.basics.config import CUSTOM_PREFIX, RunConfig
+from core.data.dataset import Dataset
+from core.data.registry import DatasetUnavailable, load_dataset
+from core.runners.jobs import Job
+from core.runners.runtime import get_runner
+from core.store.runs import runs_have_owners
 
 
 @st.cache_resource(show_spinner="Loading images into memory…")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.predict import predict
-from core.preprocess import MAX_UPLOAD_BYTES, upload_to_picture
+from core.data.preprocess import MAX_UPLOAD_BYTES, upload_to_picture
+from core.lens.predict import predict
 from ui.draw_figures import answer_html
 from ui.inspect_figures import bars
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.choices import DEFAULT_PRESET, scratch_presets
+from core.basics.choices import DEFAULT_PRESET, scratch_presets
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = DEFAULT_PRESET

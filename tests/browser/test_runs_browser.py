@@ -3,7 +3,7 @@ import time
 
 from playwright.sync_api import expect
 
-from core.runs import RunStore
+from core.store.runs import RunStore
 from tests.browser.conftest import running_app
 
 LINK = "/?dataset=mnist&model=fast_cnn&subset=5000&epochs=40&batch=128"

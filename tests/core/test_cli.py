@@ -1,7 +1,7 @@
 """The headless command line trains like the app and records the run for the Runs page."""
 from core import cli
-from core.bundle import load_bundle
-from core.runs import RunStore
+from core.store.bundle import load_bundle
+from core.store.runs import RunStore
 
 
 def test_a_command_line_run_is_recorded_and_saved(tmp_path, capsys):

@@ -1,7 +1,7 @@
 """The coach on real (small) runs: printed by the command line, stored with the run, fixes linked."""
 from core import cli
-from core.coach import Finding, Reading
-from core.runs import RunStore
+from core.coach.reading import Finding, Reading
+from core.store.runs import RunStore
 
 SMALL = ["--train-subset", "2000", "--batch-size", "32", "--log-every", "5"]
 

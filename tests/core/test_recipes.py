@@ -5,12 +5,22 @@ import pytest
 import torch
 from torch import nn
 
-from core import data
-from core.data import REGISTRY, Dataset
-from core.jobs import JobRunner
-from core.models import build_model, count_parameters
-from core.recipes import (RECIPES, build_tiny_mlp, load_results, main, recipe_config, results_path, run_recipe,
-                          run_tiny_mlp, start_recipe)
+from core.data import registry
+from core.data.dataset import Dataset
+from core.data.registry import REGISTRY
+from core.engine.models import build_model, count_parameters
+from core.recipes import (
+    RECIPES,
+    build_tiny_mlp,
+    load_results,
+    main,
+    recipe_config,
+    results_path,
+    run_recipe,
+    run_tiny_mlp,
+    start_recipe,
+)
+from core.runners.jobs import JobRunner
 
 
 def describe(model: nn.Module) -> list[tuple]:
@@ -139,7 +149,7 @@ def test_command_line_runs_a_recipe_and_explains_missing_data(monkeypatch, tmp_p
     assert "[1,1,1]" in capsys.readouterr().out
     monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(data, "_download", lambda name, root: (_ for _ in ()).throw(OSError("offline")))
+    monkeypatch.setattr(registry, "_download", lambda name, root: (_ for _ in ()).throw(OSError("offline")))
     assert main(["tiny_cifar", "--fast"]) == 2
     assert "CIFAR-10" in capsys.readouterr().err
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from core.runtime import get_runner
-from core.runs import RunStore
+from core.runners.runtime import get_runner
+from core.store.runs import RunStore
 from tests.pages.train_helpers import press_train_and_wait
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -56,10 +56,10 @@ def test_find_a_learning_rate_puts_its_suggestion_in_the_knob():
 
 
 def test_runs_page_shows_the_stored_reading_and_whether_the_fix_helped(tmp_path, monkeypatch):
-    from core.coach import Finding, Reading
-    from core.coach_fixes import Fix
-    from core.config import RunConfig, TrainConfig
-    from core.status import RunStatus
+    from core.coach.reading import Finding, Reading
+    from core.coach.fixes import Fix
+    from core.basics.config import RunConfig, TrainConfig
+    from core.basics.status import RunStatus
 
     monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
     store = RunStore()

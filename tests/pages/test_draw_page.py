@@ -13,9 +13,10 @@ import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import REGISTRY, Dataset
-from core.runtime import get_runner
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.data.dataset import Dataset
+from core.data.registry import REGISTRY
+from core.runners.runtime import get_runner
 from tests import drawings
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

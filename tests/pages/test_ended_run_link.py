@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.atomic import write_json
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.models import build_model
-from core.runs import LAST, STATUS_FILE, RunStore
+from core.basics.atomic import write_json
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.engine.models import build_model
+from core.store.runs import LAST, RunStore, STATUS_FILE
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 CONFIG = RunConfig(DataConfig("mnist", train_subset=5000), ModelConfig("fast_cnn"), TrainConfig("sgd", 0.02, 64, 3))

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.bundle import save_bundle
-from core.bundle_file import pack_bundle
-from core.config import ModelConfig, RunConfig
-from core.models import build_model
-from core.runs import RunStore
+from core.basics.config import ModelConfig, RunConfig
+from core.engine.models import build_model
+from core.store.bundle import save_bundle
+from core.store.bundle_file import pack_bundle
+from core.store.runs import RunStore
 from tests.shapes import make_zip, shape_image
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -28,7 +28,7 @@ def full_disk(tmp_path, monkeypatch):
 
     monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path / "runs"))
     usage = collections.namedtuple("usage", "total used free")
-    monkeypatch.setattr("core.runs.shutil.disk_usage", lambda path: usage(100, 100, 0))
+    monkeypatch.setattr("core.store.runs.shutil.disk_usage", lambda path: usage(100, 100, 0))
     return monkeypatch
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.data import DatasetUnavailable, load_dataset
-from core.runtime import get_runner
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.data.registry import DatasetUnavailable, load_dataset
+from core.runners.runtime import get_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE, APP = str(ROOT / "pages" / "inspect.py"), str(ROOT / "app.py")

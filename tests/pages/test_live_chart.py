@@ -4,8 +4,8 @@ import json
 
 import plotly.graph_objects as go
 
-from core.history import RunHistory
-from core.train import EpochEnd, Started, StepEnd
+from core.engine.events import EpochEnd, Started, StepEnd
+from core.engine.history import RunHistory
 from ui.charts import training_curves
 from ui.live_chart import chart_data
 

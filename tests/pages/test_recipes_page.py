@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import data
+from core.data import registry
 from core.recipes import results_path
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "recipes.py")
@@ -65,8 +65,8 @@ def test_last_result_is_shown_beside_the_claim_with_time_and_device():
 
 def test_fast_cifar_recipe_runs_from_the_page_and_records_its_result():
     try:
-        data.load_dataset("cifar10", download=False)
-    except data.DatasetUnavailable:
+        registry.load_dataset("cifar10", download=False)
+    except registry.DatasetUnavailable:
         pytest.skip("No CIFAR-10 copy on this machine (set PLAYGROUND_DATA_DIR, e.g. ../shared/datasets).")
     at = open_page()
     button(at, "fast_tiny_cifar").click().run()
@@ -89,7 +89,7 @@ def test_missing_cifar_is_said_plainly_and_mnist_cards_still_work(monkeypatch, t
 
     monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PLAYGROUND_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(data, "_download", lambda name, root: (_ for _ in ()).throw(OSError("offline")))
+    monkeypatch.setattr(registry, "_download", lambda name, root: (_ for _ in ()).throw(OSError("offline")))
     cached_dataset.clear("cifar10")
     try:
         at = open_page()

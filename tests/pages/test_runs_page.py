@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.bundle_file import pack_bundle
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.runs import RunStore, write_json
-from core.runtime import make_runner
+from core.basics.atomic import write_json
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.runners.runtime import make_runner
+from core.store.bundle_file import pack_bundle
+from core.store.runs import RunStore
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -252,7 +253,7 @@ def test_a_full_runs_folder_is_said_and_rename_gives_a_message(runs_dir, monkeyp
 
     root, (adam_id, _) = runs_dir
     usage = collections.namedtuple("usage", "total used free")
-    monkeypatch.setattr("core.runs.shutil.disk_usage", lambda path: usage(100, 100, 0))
+    monkeypatch.setattr("core.store.runs.shutil.disk_usage", lambda path: usage(100, 100, 0))
 
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

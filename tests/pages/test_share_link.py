@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.choices import DEFAULT_PRESET
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.runs import RunStore
-from core.share import from_query, to_query
+from core.basics.choices import DEFAULT_PRESET
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.store.runs import RunStore
+from core.store.share import from_query, to_query
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -61,7 +61,7 @@ def test_a_broken_link_is_explained_and_the_usual_setup_shown(tmp_path, monkeypa
 
 
 def test_fine_tuning_needs_the_same_network_and_image_size(tmp_path, monkeypatch):
-    from core.data import DatasetUnavailable, load_dataset
+    from core.data.registry import DatasetUnavailable, load_dataset
 
     try:
         load_dataset("cifar10", download=False)
@@ -69,7 +69,7 @@ def test_fine_tuning_needs_the_same_network_and_image_size(tmp_path, monkeypatch
         pytest.skip("No CIFAR-10 copy on this machine (set PLAYGROUND_DATA_DIR, e.g. ../shared/datasets).")
     monkeypatch.setenv("PLAYGROUND_RUNS_DIR", str(tmp_path))
     store = RunStore(tmp_path)
-    from core.models import build_model
+    from core.engine.models import build_model
 
     source = RunConfig(DataConfig("mnist"), ModelConfig("lenet"))
     run_id = store.create(source, name="My LeNet", status="finished")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from core import runtime
+from core.runners import runtime
 from tests.pages.train_helpers import press_train_and_wait
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

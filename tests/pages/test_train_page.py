@@ -27,7 +27,7 @@ def test_train_page_trains_a_quick_model_to_a_test_accuracy():
 
 
 def test_one_press_of_train_starts_one_run_and_draws_train_disabled_at_once():
-    from core.runtime import get_runner
+    from core.runners.runtime import get_runner
 
     at = open_app()
     at.radio(key="train_subset").set_value(5000)
@@ -63,10 +63,10 @@ def test_picking_a_network_loads_its_published_settings():
 
 
 def test_an_unavailable_dataset_is_explained_and_mnist_still_works(monkeypatch, tmp_path):
-    from core import data
+    from core.data import registry
 
     monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(data, "_download", lambda name, root: (_ for _ in ()).throw(OSError("offline")))
+    monkeypatch.setattr(registry, "_download", lambda name, root: (_ for _ in ()).throw(OSError("offline")))
     at = open_app()
     at.selectbox(key="dataset").set_value("fashion_mnist").run()
     assert not at.exception

@@ -4,11 +4,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.bundle import save_bundle
-from core.bundle_file import pack_bundle
-from core.config import ModelConfig, RunConfig
-from core.models import build_model
-from core.runs import RunStore
+from core.basics.config import ModelConfig, RunConfig
+from core.engine.models import build_model
+from core.store.bundle import save_bundle
+from core.store.bundle_file import pack_bundle
+from core.store.runs import RunStore
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

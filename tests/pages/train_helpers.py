@@ -4,8 +4,8 @@ from contextlib import contextmanager
 
 from streamlit.testing.v1 import AppTest
 
-from core.config import DataConfig, ModelConfig, RunConfig, TrainConfig
-from core.runtime import get_runner
+from core.basics.config import DataConfig, ModelConfig, RunConfig, TrainConfig
+from core.runners.runtime import get_runner
 
 
 def press_train_and_wait(at: AppTest, seconds: float) -> AppTest:
