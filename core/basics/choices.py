@@ -147,7 +147,8 @@ PRESETS: Registry[PresetInfo] = Registry("model", "Network", "The architecture: 
     PresetInfo(DEFAULT_PRESET, "Swift CNN (default)",
                "Three small convolution blocks (16, 24, 64 filters) with batch normalisation, the first one "
                "stepping 2 pixels at a time, the others pooling straight away: 99% on MNIST in 2 epochs, "
-               "about 10 seconds on a 2-core CPU.",
+               "about 10 seconds on a quiet 2-core CPU (longer on a busy or slower machine: the progress bar shows "
+               "this run's own estimate).",
                "adam", 0.01, 256, 2, 0.0, "one_cycle",
                (_conv(16, 3, 1, True, stride=2), _conv(24, 3, 1, True, pooled=True),
                 _conv(64, 3, 1, True, pooled=True)), ()),

@@ -6,17 +6,28 @@ whose click reruns only the fragment. This test presses the button the way a per
 import re
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
 
 def query(page) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlparse(page.url).query).items()}
 
 
-def test_a_coach_fix_button_trains_the_new_run_live_and_the_page_keeps_working(page, app_url):
-    page.goto(f"{app_url}/?dataset=mnist&subset=5000&epochs=4&batch=64&lr=0.000001")
+FIXES = [  # (learning rate of the first run, what the coach reads, its fix's button, the new learning rate)
+    ("0.000001", "Learning rate too low", "Try a learning rate 100 times bigger", 0.0001),
+    ("1.0", "Not learning", "Try a learning rate 10 times smaller", 0.1),  # Adam at 1: stuck at guessing
+]
+
+
+@pytest.mark.parametrize("rate, reading, button, new_rate", FIXES)
+def test_a_coach_fix_button_trains_the_new_run_live_and_the_page_keeps_working(page, app_url, rate, reading,
+                                                                                 button, new_rate):
+    page.goto(f"{app_url}/?dataset=mnist&subset=5000&epochs=4&batch=64&lr={rate}")
     page.get_by_role("button", name="▶ Train").click(timeout=120_000)  # a busy machine draws the page slowly
     page.get_by_text("What the coach sees").wait_for(timeout=300_000)
+    page.get_by_text(reading, exact=True).first.wait_for(timeout=300_000)
     first_run = query(page)["run"]
-    fix = page.get_by_role("button", name=re.compile("Try a learning rate 100 times bigger"))
+    fix = page.get_by_role("button", name=re.compile(button))
     fix.wait_for(timeout=120_000)
     fix.click()
 
@@ -29,9 +40,9 @@ def test_a_coach_fix_button_trains_the_new_run_live_and_the_page_keeps_working(p
 
     # The knob and the URL show the change, and the URL names the new run.
     rate = page.get_by_label("Learning rate", exact=True)
-    assert float(rate.input_value()) == 0.0001
+    assert float(rate.input_value()) == new_rate
     link = query(page)
-    assert float(link["lr"]) == 0.0001 and link["run"] != first_run
+    assert float(link["lr"]) == new_rate and link["run"] != first_run
 
     # The next clicks work: open the settings, change a knob; the page shows no traceback.
     page.get_by_text("Hyperparameters: how it learns").click()
