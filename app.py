@@ -14,6 +14,7 @@ pages = [
     st.Page(page_file("recipes"), title="Recipes", icon=":material/menu_book:"),
     st.Page(page_file("runs"), title="Runs", icon=":material/folder_open:"),
     st.Page(page_file("playground"), title="2-D playground", icon=":material/scatter_plot:"),
+    st.Page(page_file("demo"), title="Demo", icon=":material/present_to_all:"),
 ]
 navigation = st.navigation(pages)
 

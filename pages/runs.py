@@ -15,6 +15,7 @@ from core.store.runs import RunStore, RunSummary
 from ui.coach_view import compare_with_original, fix_outcomes, stored_reading
 from ui.page_files import page_file
 from ui.run_charts import overlay_curves
+from ui.demo import share_demo
 from ui.run_export import export_section
 from ui.literal import literal
 from ui.run_sharing import load_setup
@@ -204,4 +205,6 @@ if picked:
     compare_with_original(chosen, by_id)
     rename_and_delete(store, chosen)
     use_elsewhere(chosen)
+    if chosen.has_weights:
+        share_demo(chosen.id)
     export_section(store, chosen)

@@ -10,6 +10,7 @@ from core.engine.history import RunHistory
 from core.runners.runtime import get_runner
 from core.store.runs import RunStore
 from ui.charts import training_curves
+from ui.demo import share_demo
 from ui.coach_view import coach_reading, learning_rate_finder, rerun_page_after_fix
 from ui.ended_run import ended_run_notice
 from ui.live_chart import live_chart
@@ -222,6 +223,8 @@ def show_outcome(job, history: RunHistory) -> None:
         right.metric("Training time", f"{done.elapsed:,.1f} s")
         if job.dataset.info.name.startswith(CUSTOM_PREFIX) and job.model is not None and measured:
             my_images_results(job, done)
+        if measured:
+            share_demo(job.id)
 
 
 st.title("Train a network")
