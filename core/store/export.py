@@ -109,7 +109,8 @@ def python_snippet(loaded: LoadedModel, kind: str = "onnx") -> str:
            "logits = model(torch.from_numpy(pixels))[0].detach().numpy()\n")
     return (f"import sys\n\nimport numpy as np\n{load}from PIL import Image\n\n"
             f"CLASSES = {list(loaded.info.classes)!r}\n\n"
-            f"image = Image.open(sys.argv[1]).convert(\"{mode}\").resize(({width}, {height}))\n"
+            f"# Stretched to the model's size with the filter the app uses (bilinear)\n"
+            f"image = Image.open(sys.argv[1]).convert(\"{mode}\").resize(({width}, {height}), Image.BILINEAR)\n"
             f"pixels = np.asarray(image, dtype=np.float32).reshape(1, {height}, {width}, {channels})"
             ".transpose(0, 3, 1, 2)  # (1, C, H, W), values 0-255\n"
             f"{invert}{run}"

@@ -65,5 +65,5 @@ def test_the_snippet_predicts_a_digit_image(loaded, mnist, tmp_path, kind):
 
 def test_the_snippet_names_the_classes_and_image_size(loaded):
     snippet = python_snippet(loaded, "onnx")
-    assert "resize((28, 28))" in snippet and "'7'" in snippet and "model.onnx" in snippet
+    assert "resize((28, 28), Image.BILINEAR)" in snippet and "'7'" in snippet and "model.onnx" in snippet
     compile(snippet, "predict.py", "exec")
