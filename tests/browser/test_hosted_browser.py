@@ -6,7 +6,7 @@ from tests.browser.conftest import running_app
 
 # Each page's address and a title it shows once it has run.
 PAGES = {"": "Train a network", "inspect": "Look inside a model", "draw": "Draw a digit",
-         "recipes": "Recipes from the articles", "runs": "Runs", "playground": "2-D playground"}
+         "recipes": "Recipes from the articles", "runs": "Runs", "playground": "2-D playground", "demo": "Demo"}
 
 
 @pytest.fixture(scope="module")
