@@ -9,6 +9,7 @@ import torch
 from core.playground.features import derive
 from core.playground.network import PlaneNet, hidden_outputs
 from core.playground.points import EXTENT
+from core.playground.training import one_thread
 
 
 def plane_grid(resolution: int) -> tuple[np.ndarray, torch.Tensor]:
@@ -25,7 +26,8 @@ def output_map(network: PlaneNet, resolution: int = 60) -> tuple[np.ndarray, np.
     """(coordinates (R,), map): class chances (R, R, classes) with softmax, or values (R, R) for regression."""
     coordinates, plane = plane_grid(resolution)
     was_training = network.training
-    outputs = network.eval()(plane)  # (R*R, outputs)
+    with one_thread():
+        outputs = network.eval()(plane)  # (R*R, outputs)
     network.train(was_training)
     if outputs.shape[1] == 1:
         return coordinates, outputs.view(resolution, resolution).numpy()
@@ -48,7 +50,8 @@ def neuron_maps(network: PlaneNet, resolution: int = 16) -> NeuronMaps:
     was_training = network.training
     network.eval()
     inputs = derive(plane, network.features)
-    layers = [inputs, *hidden_outputs(network, inputs)]
+    with one_thread():
+        layers = [inputs, *hidden_outputs(network, inputs)]
     network.train(was_training)
     shaped = [layer.T.reshape(-1, resolution, resolution).numpy() for layer in layers]
     weights = [layer.weight.detach().numpy().copy() for layer in network.linear_layers()]
