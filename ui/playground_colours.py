@@ -41,8 +41,8 @@ def values_picture(values: np.ndarray, scale: float) -> np.ndarray:
     return (255 * (1 - weight) + colour * weight).astype(np.uint8)
 
 
-def png_data_url(picture: Image.Image) -> str:
-    """A PIL picture as a data: URL (for a Plotly layout image)."""
+def picture_data_url(picture: Image.Image) -> str:
+    """A PIL picture as a data: URL for a Plotly layout image (JPEG: ten times quicker to make than PNG)."""
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    picture.save(buffer, format="JPEG", quality=90)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()

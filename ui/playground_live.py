@@ -38,14 +38,14 @@ def metrics(trainer: PlaneTrainer) -> None:
 
 def neuron_view(trainer: PlaneTrainer, running: bool) -> None:
     """The network drawn neuron by neuron; hover or click a neuron for its plain-words description."""
-    figure, words = network_figure(trainer)
+    figure, words = network_figure(trainer, running)
     if running:
         st.plotly_chart(figure, width="content", config=PLAIN)
     else:
         key = f"toy_network_{st.session_state.get('toy_network_version', 0)}"
         st.plotly_chart(figure, key=key, on_select=lambda: _pick_neuron(key), selection_mode="points",
                         width="content", config=PLAIN)
-    chosen = st.session_state.get("toy_neuron")
+    chosen = None if running else st.session_state.get("toy_neuron")
     layer, index = (int(part) for part in chosen.split(".")) if chosen else (None, None)
     if layer is not None and layer < len(words) and index < len(words[layer]):
         st.info(words[layer][index], icon=":material/psychology:")

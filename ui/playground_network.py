@@ -7,19 +7,20 @@ plain-words description, so hovering or clicking a neuron explains it.
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
 from core.playground.describe import describe_neuron, input_names
 from core.playground.maps import NeuronMaps, neuron_maps, output_map
 from core.playground.points import Task
 from core.playground.training import PlaneTrainer
-from ui.playground_colours import (NEGATIVE, POSITIVE, chances_picture, class_name, png_data_url, rgb,
+from ui.playground_colours import (NEGATIVE, POSITIVE, chances_picture, class_name, picture_data_url, rgb,
                                    values_picture)
 
-BOX, ROW, COLUMN, MARGIN = 30, 38, 96, 40  # pixels: a neuron's map, its row, a layer's column, the edges
+BOX, ROW, COLUMN, MARGIN = 28, 34, 88, 36  # pixels: a neuron's map, its row, a layer's column, the edges
 LABELS = 48  # pixels left of the inputs for their names
 NEURON_RESOLUTION = 16
+SMALLEST_LINE = 0.03  # weights under 3% of the largest are not drawn
+RUNNING_WORDS = "Pause to read what this neuron responds to."
 
 
 def _centres(sizes: list[int]) -> tuple[list[list[tuple[int, int]]], int, int]:
@@ -30,11 +31,12 @@ def _centres(sizes: list[int]) -> tuple[list[list[tuple[int, int]]], int, int]:
     return centres, LABELS + MARGIN * 2 + (len(sizes) - 1) * COLUMN, height
 
 
-def _line_colour(weight: float, largest: float) -> tuple[tuple[int, ...], int]:
-    share = min(abs(weight) / largest, 1.0)
-    colour = rgb(POSITIVE if weight > 0 else NEGATIVE)
-    mixed = 255 * (1 - (0.25 + 0.75 * share)) + colour * (0.25 + 0.75 * share)
-    return tuple(int(c) for c in mixed), max(1, round(1 + 5 * share))
+def _line_styles(weights: np.ndarray, largest: float) -> tuple[np.ndarray, np.ndarray]:
+    """Colours (to, from, 3) and widths (to, from) of the lines for a layer's weights (to, from)."""
+    share = np.minimum(np.abs(weights) / largest, 1.0)[..., None]
+    colour = np.where(weights[..., None] > 0, rgb(POSITIVE), rgb(NEGATIVE))
+    strength = 0.25 + 0.75 * share
+    return (255 * (1 - strength) + colour * strength).astype(int), np.maximum(1, np.round(1 + 4 * share[..., 0]))
 
 
 def _neuron_picture(activity: np.ndarray) -> Image.Image:
@@ -51,10 +53,10 @@ def network_picture(trainer: PlaneTrainer, maps: NeuronMaps) -> tuple[Image.Imag
     largest = max([float(np.abs(w).max()) for w in maps.weights] + [1e-6])
     for layer, weights in enumerate(maps.weights):
         targets = centres[layer + 1] if layer + 1 < len(maps.layers) else centres[-1] * weights.shape[0]
-        for to, row in enumerate(weights):
-            for source, weight in enumerate(row):
-                colour, line_width = _line_colour(float(weight), largest)
-                draw.line([centres[layer][source], targets[to]], fill=colour, width=line_width)
+        colours, widths = _line_styles(weights, largest)
+        for to, source in zip(*np.nonzero(np.abs(weights) >= SMALLEST_LINE * largest)):  # smaller: white on white
+            draw.line([centres[layer][source], targets[to]], fill=tuple(colours[to, source].tolist()),
+                      width=int(widths[to, source]))
     for layer, activities in enumerate(maps.layers):
         for (x, y), activity in zip(centres[layer], activities):
             picture.paste(_neuron_picture(activity), (x - BOX // 2, y - BOX // 2))
@@ -84,26 +86,29 @@ def neuron_words(trainer: PlaneTrainer, maps: NeuronMaps) -> list[list[str]]:
     return words
 
 
-def network_figure(trainer: PlaneTrainer) -> tuple[go.Figure, list[list[str]]]:
-    """The drawing as a Plotly figure with one hoverable, clickable point per neuron; and the words."""
+def network_figure(trainer: PlaneTrainer, running: bool = False) -> tuple[dict, list[list[str]]]:
+    """The drawing as a Plotly figure with one hoverable, clickable point per neuron; and the words
+    (only when paused: while it trains, the picture changes faster than anyone reads)."""
     maps = neuron_maps(trainer.network, NEURON_RESOLUTION)
     picture, centres = network_picture(trainer, maps)
-    words = neuron_words(trainer, maps)
+    words = ([[RUNNING_WORDS] * len(column) for column in centres] if running else neuron_words(trainer, maps))
     width, height = picture.size
-    figure = go.Figure()
-    figure.add_layout_image(source=png_data_url(picture), xref="x", yref="y", x=0, y=height, sizex=width,
-                            sizey=height, sizing="stretch", layer="below")
     points = [(x, height - y, f"{layer}.{index}", _wrap(words[layer][index]))
               for layer, column in enumerate(centres) for index, (x, y) in enumerate(column)]
-    xs, ys, ids, texts = zip(*points)
-    figure.add_trace(go.Scatter(x=xs, y=ys, customdata=ids, hovertext=texts, hoverinfo="text", mode="markers",
-                                marker=dict(size=BOX, symbol="square", opacity=0), showlegend=False))
-    for label, (x, y) in zip(input_names(trainer.spec.features), centres[0]):
-        figure.add_annotation(x=x - BOX // 2 - 4, y=height - y, text=label, showarrow=False, xanchor="right")
-    figure.update_xaxes(range=[0, width], visible=False, fixedrange=True)
-    figure.update_yaxes(range=[0, height], visible=False, fixedrange=True)
-    figure.update_layout(width=width, height=height, margin=dict(l=0, r=0, t=0, b=0), dragmode=False,
-                         plot_bgcolor="white", clickmode="event+select", hovermode="closest")
+    xs, ys, ids, texts = (list(values) for values in zip(*points))
+    labels = [dict(x=x - BOX // 2 - 4, y=height - y, text=label, showarrow=False, xanchor="right")
+              for label, (x, y) in zip(input_names(trainer.spec.features), centres[0])]
+    figure = {  # a plain dict: Plotly checks it once, where go.Figure's updates cost more than the drawing
+        "data": [dict(type="scatter", x=xs, y=ys, customdata=ids, hovertext=texts, hoverinfo="text",
+                      mode="markers", marker=dict(size=BOX, symbol="square", opacity=0), showlegend=False)],
+        "layout": dict(
+            images=[dict(source=picture_data_url(picture), xref="x", yref="y", x=0, y=height, sizex=width,
+                         sizey=height, sizing="stretch", layer="below")],
+            annotations=labels, width=width, height=height, margin=dict(l=0, r=0, t=0, b=0), dragmode=False,
+            plot_bgcolor="white", clickmode="event+select", hovermode="closest",
+            xaxis=dict(range=[0, width], visible=False, fixedrange=True),
+            yaxis=dict(range=[0, height], visible=False, fixedrange=True, scaleanchor="x")),
+    }
     return figure, words
 
 

@@ -8,7 +8,7 @@ from PIL import Image
 from core.playground.maps import output_map
 from core.playground.points import EXTENT, Points, Task
 from core.playground.training import PlaneTrainer
-from ui.playground_colours import (CLASS_COLOURS, VALUE_SCALE, chances_picture, class_name, png_data_url,
+from ui.playground_colours import (CLASS_COLOURS, VALUE_SCALE, chances_picture, class_name, picture_data_url,
                                    values_picture)
 
 MAP_RESOLUTION = 60
@@ -44,7 +44,7 @@ def _point_traces(figure: go.Figure, points: Points, test: bool) -> None:
 def plane_figure(trainer: PlaneTrainer, show_test: bool = True) -> go.Figure:
     """The shaded map, the training points (filled) and, if asked, the test points (hollow)."""
     figure = go.Figure()
-    figure.add_layout_image(source=png_data_url(shading(trainer)), xref="x", yref="y", x=-EXTENT, y=EXTENT,
+    figure.add_layout_image(source=picture_data_url(shading(trainer)), xref="x", yref="y", x=-EXTENT, y=EXTENT,
                             sizex=2 * EXTENT, sizey=2 * EXTENT, sizing="stretch", layer="below")
     grid_x, grid_y = np.meshgrid(CLICK_GRID, CLICK_GRID)
     figure.add_trace(go.Scatter(x=grid_x.ravel(), y=grid_y.ravel(), mode="markers", showlegend=False,
@@ -53,9 +53,10 @@ def plane_figure(trainer: PlaneTrainer, show_test: bool = True) -> go.Figure:
     _point_traces(figure, trainer.train, test=False)
     if show_test and len(trainer.test):
         _point_traces(figure, trainer.test, test=True)
-    figure.update_xaxes(range=[-EXTENT, EXTENT], constrain="domain", title_text="x", showgrid=False)
+    figure.update_xaxes(range=[-EXTENT, EXTENT], constrain="domain", title_text="x", showgrid=False,
+                         zeroline=False)
     figure.update_yaxes(range=[-EXTENT, EXTENT], scaleanchor="x", constrain="domain", title_text="y",
-                        showgrid=False)
+                        showgrid=False, zeroline=False)
     figure.update_layout(height=480, margin=dict(l=10, r=10, t=10, b=10), dragmode=False, uirevision="plane",
                          legend=dict(orientation="h", y=-0.12), clickmode="event+select",
                          plot_bgcolor="white")

@@ -26,12 +26,12 @@ def output_map(network: PlaneNet, resolution: int = 60) -> tuple[np.ndarray, np.
     """(coordinates (R,), map): class chances (R, R, classes) with softmax, or values (R, R) for regression."""
     coordinates, plane = plane_grid(resolution)
     was_training = network.training
-    with one_thread():
+    with one_thread():  # a busy machine made one torch.sin on 256 numbers take 14 ms with two threads
         outputs = network.eval()(plane)  # (R*R, outputs)
-    network.train(was_training)
-    if outputs.shape[1] == 1:
-        return coordinates, outputs.view(resolution, resolution).numpy()
-    return coordinates, torch.softmax(outputs, 1).view(resolution, resolution, -1).numpy()
+        network.train(was_training)
+        if outputs.shape[1] == 1:
+            return coordinates, outputs.view(resolution, resolution).numpy()
+        return coordinates, torch.softmax(outputs, 1).view(resolution, resolution, -1).numpy()
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def neuron_maps(network: PlaneNet, resolution: int = 16) -> NeuronMaps:
     coordinates, plane = plane_grid(resolution)
     was_training = network.training
     network.eval()
-    inputs = derive(plane, network.features)
     with one_thread():
+        inputs = derive(plane, network.features)
         layers = [inputs, *hidden_outputs(network, inputs)]
     network.train(was_training)
     shaped = [layer.T.reshape(-1, resolution, resolution).numpy() for layer in layers]
