@@ -37,7 +37,7 @@ st.title("2-D playground")
 st.caption("Points on a plane and a small network that learns to tell their classes apart (or to predict a "
            "value). The shading is the network's guess for every spot: the colour of the class it expects, "
            "pale where it is not sure.")
-settings_column, view_column = st.columns([1, 2], gap="large")
+settings_column, view_column = st.columns([1, 2.6], gap="medium")
 with settings_column:
     try:
         with st.expander("Data", expanded=True):

@@ -66,7 +66,7 @@ def live_view() -> None:
             state.toy_running = False
             st.rerun()
     metrics(trainer)
-    plane_column, network_column = st.columns([5, 4]) if state.get("toy_neuron_view", True) else (st.container(), None)
+    plane_column, network_column = st.columns([1, 1]) if state.get("toy_neuron_view", True) else (st.container(), None)
     with plane_column:
         figure = plane_figure(trainer, state.get("toy_show_test", True))
         if running:  # the picture changes every moment, so a click could not be matched to it

@@ -97,9 +97,9 @@ def data_settings(own_points: bool) -> DataSetup:
 
 def input_settings() -> tuple[str, ...]:
     """A toggle per derived input."""
-    columns = st.columns(3)
+    columns = st.columns(2)
     for index, (name, (label, _, _)) in enumerate(FEATURES.items()):
-        columns[index % 3].toggle(label, key=f"toy_feature_{name}")
+        columns[index % 2].toggle(label, key=f"toy_feature_{name}")
     st.caption(WHY_SQUARES)
     return tuple(name for name in FEATURES if st.session_state[f"toy_feature_{name}"])
 

@@ -10,9 +10,9 @@ from core.playground.points import DATASETS, EXTENT, Task, make_points, split_po
 from core.playground.training import LearningSettings, PlaneTrainer
 
 
-def trainer_for(dataset, spec, n_points=200, noise=0.05, classes=2, settings=LearningSettings()):
+def trainer_for(dataset, spec, n_points=200, noise=0.05, classes=2, settings=None):
     train, test = split_points(make_points(dataset, n_points, noise, seed=0, classes=classes), 0.2)
-    return PlaneTrainer(train, test, spec, settings)
+    return PlaneTrainer(train, test, spec, settings or LearningSettings())
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
