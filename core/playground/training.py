@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -56,16 +57,29 @@ DIVERGED_MESSAGE = ("At epoch {epoch} the loss became {what}: the weights grew s
                     "overshot further. Press Reset and try a learning rate about 10 times smaller.")
 
 
+_threads_lock = threading.Lock()
+_threads_users = 0
+_threads_before = 1
+
+
 @contextlib.contextmanager
 def one_thread():
     """Run torch on one thread inside the block: for networks this small, two threads' hand-offs cost more than
-    the work (an epoch took 400 ms instead of 14 ms on a busy 2-core machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+    the work (an epoch took 400 ms instead of 14 ms on a busy 2-core machine). Counted, so two visitors'
+    blocks that overlap give back the thread count from before the first of them."""
+    global _threads_users, _threads_before
+    with _threads_lock:
+        if _threads_users == 0:
+            _threads_before = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _threads_users += 1
     try:
         yield
     finally:
-        torch.set_num_threads(threads)
+        with _threads_lock:
+            _threads_users -= 1
+            if _threads_users == 0:
+                torch.set_num_threads(_threads_before)
 
 
 def loss_and_accuracy(outputs: torch.Tensor, target: torch.Tensor, task: Task) -> tuple[torch.Tensor, float | None]:
