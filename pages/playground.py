@@ -4,7 +4,7 @@ import streamlit as st
 from core.playground.points import Task
 from core.playground.setup import PlaygroundSetup
 from ui.playground_live import MAX_EPOCHS, live_view
-from ui.playground_points import own_points_widgets, painting_widgets
+from ui.playground_points import own_points_notice, own_points_widgets, painting_widgets
 from ui.playground_session import current_trainer, own_points, reset, set_running, step_one_epoch
 from ui.playground_settings import (apply_link_setup, data_settings, init_defaults, input_settings,
                                     learning_settings, network_settings, share_setup)
@@ -41,6 +41,8 @@ settings_column, view_column = st.columns([1, 2.6], gap="medium")
 with settings_column:
     try:
         with st.expander("Data", expanded=True):
+            if own_points() is not None:
+                own_points_notice()
             data = data_settings(own_points() is not None)
         with st.expander("Inputs", expanded=True):
             features = input_settings()

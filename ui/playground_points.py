@@ -49,14 +49,18 @@ def _read_upload() -> None:
     use_own_points(OwnPoints(upload.name, points=points))
 
 
-def own_points_widgets(trainer: PlaneTrainer) -> None:
-    """Upload a CSV of points, go back to generated ones, download the points in use."""
+def own_points_notice() -> None:
+    """In place of the dataset choice: whose points these are, and the way back to generated ones."""
     own = own_points()
-    if own is not None:
-        what = "values" if trainer.task == Task.REGRESSION else f"{trainer.train.classes} classes"
-        st.info(f"Training on your points from **{own.name}** ({len(trainer.train) + len(trainer.test):,} "
-                f"points, {what}).", icon=":material/upload_file:")
-        st.button("Back to generated points", on_click=use_own_points, args=(None,))
+    points = own.points if own.points is not None else own.train.plus(own.test)
+    what = "values" if points.task == Task.REGRESSION else f"{points.classes} classes"
+    st.info(f"Training on your points from **{own.name}** ({len(points):,} points, {what}).",
+            icon=":material/upload_file:")
+    st.button("Back to generated points", on_click=use_own_points, args=(None,))
+
+
+def own_points_widgets(trainer: PlaneTrainer) -> None:
+    """Upload a CSV of points, download the points in use."""
     st.file_uploader(f"Upload points (CSV, up to {MAX_POINTS:,})", type=["csv"], key="toy_csv",
                      on_change=_read_upload, help=FORMAT_HELP)
     if st.session_state.get("toy_csv_error"):

@@ -99,3 +99,30 @@ def test_an_uploaded_three_class_csv_is_learned_with_three_colours_and_every_neu
                            arg=network.locator(".hoverlayer").element_handle(), timeout=15_000)
     page.mouse.click(neuron["x"] + neuron["width"] / 2, neuron["y"] + neuron["height"] / 2)
     page.get_by_text(re.compile(r"Layer 1, neuron 1\. It (responds|gives)")).last.wait_for(timeout=15_000)
+
+
+def test_export_onnx_and_save_then_load_the_playground(page, tmp_path):
+    page.get_by_role("link", name="2-D playground").click()
+    page.get_by_text(re.compile(r"training points, filled")).wait_for(timeout=30_000)
+    epoch = page.locator("[data-testid='stMetricValue']").first
+    for count in ("1", "2", "3"):
+        page.get_by_role("button", name="Step one epoch").click()
+        page.wait_for_function(f"element => element.innerText === '{count}'", arg=epoch.element_handle(),
+                               timeout=30_000)
+    page.get_by_text("Take it away: export, save, load").click()
+    page.get_by_role("button", name="Make an ONNX file").click()
+    page.get_by_text(re.compile(r"largest difference from PyTorch")).wait_for(timeout=60_000)
+    with page.expect_download() as onnx_download:
+        page.get_by_role("button", name="Download ONNX").click()
+    assert onnx_download.value.suggested_filename == "playground.onnx"
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Save this playground").click()
+    saved_path = tmp_path / "playground.safetensors"
+    saved.value.save_as(saved_path)
+
+    page.get_by_role("button", name="Reset").click()
+    page.wait_for_function("element => element.innerText === '0'", arg=epoch.element_handle(), timeout=30_000)
+    loader = page.locator("[data-testid='stExpander']", has_text="Take it away").locator("input[type='file']")
+    loader.set_input_files(str(saved_path))
+    page.get_by_text(re.compile(r"Training on your points from playground\.safetensors")).wait_for(timeout=30_000)
+    page.wait_for_function("element => element.innerText === '3'", arg=epoch.element_handle(), timeout=30_000)
