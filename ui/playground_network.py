@@ -16,9 +16,9 @@ from core.playground.training import PlaneTrainer
 from ui.playground_colours import (NEGATIVE, POSITIVE, chances_picture, class_name, picture_data_url, rgb,
                                    values_picture)
 
-BOX, ROW, COLUMN, MARGIN = 28, 34, 88, 36  # pixels: a neuron's map, its row, a layer's column, the edges
+BOX, ROW, COLUMN, MARGIN = 32, 38, 88, 36  # pixels: a neuron's map, its row, a layer's column, the edges
 LABELS = 48  # pixels left of the inputs for their names
-NEURON_RESOLUTION = 16
+NEURON_RESOLUTION = 16  # BOX is a whole multiple of it
 SMALLEST_LINE = 0.03  # weights under 3% of the largest are not drawn
 RUNNING_WORDS = "Pause to read what this neuron responds to."
 
@@ -39,9 +39,12 @@ def _line_styles(weights: np.ndarray, largest: float) -> tuple[np.ndarray, np.nd
     return (255 * (1 - strength) + colour * strength).astype(int), np.maximum(1, np.round(1 + 4 * share[..., 0]))
 
 
-def _neuron_picture(activity: np.ndarray) -> Image.Image:
-    picture = values_picture(activity, float(np.abs(activity).max()))
-    return Image.fromarray(np.flipud(picture)).resize((BOX, BOX), Image.Resampling.NEAREST)
+def _layer_pictures(activities: np.ndarray) -> np.ndarray:
+    """A layer's maps (neurons, R, R) -> (neurons, BOX, BOX, 3) uint8, each scaled to its own largest value,
+    top row = top of the plane; all at once (one picture per neuron cost more than the lines)."""
+    largest = np.abs(activities).max(axis=(1, 2), keepdims=True)
+    pictures = values_picture(activities / np.maximum(largest, 1e-6), 1.0)[:, ::-1]
+    return pictures.repeat(BOX // activities.shape[1], axis=1).repeat(BOX // activities.shape[2], axis=2)
 
 
 def network_picture(trainer: PlaneTrainer, maps: NeuronMaps) -> tuple[Image.Image, list[list[tuple[int, int]]]]:
@@ -57,10 +60,14 @@ def network_picture(trainer: PlaneTrainer, maps: NeuronMaps) -> tuple[Image.Imag
         for to, source in zip(*np.nonzero(np.abs(weights) >= SMALLEST_LINE * largest)):  # smaller: white on white
             draw.line([centres[layer][source], targets[to]], fill=tuple(colours[to, source].tolist()),
                       width=int(widths[to, source]))
-    for layer, activities in enumerate(maps.layers):
-        for (x, y), activity in zip(centres[layer], activities):
-            picture.paste(_neuron_picture(activity), (x - BOX // 2, y - BOX // 2))
+    for column in centres[:-1]:
+        for x, y in column:
             draw.rectangle([x - BOX // 2 - 1, y - BOX // 2 - 1, x + BOX // 2, y + BOX // 2], outline="#999")
+    canvas = np.asarray(picture).copy()
+    for layer, activities in enumerate(maps.layers):
+        for (x, y), box in zip(centres[layer], _layer_pictures(activities)):
+            canvas[y - BOX // 2:y + BOX // 2, x - BOX // 2:x + BOX // 2] = box
+    picture = Image.fromarray(canvas)
     _, answer = output_map(trainer.network, NEURON_RESOLUTION)
     shaded = values_picture(answer, 1.0) if trainer.task == Task.REGRESSION else chances_picture(answer, 0.8)
     x, y = centres[-1][0]
