@@ -8,7 +8,8 @@ serialise its figures (the plane, the loss curve and, when on, the neuron view),
 would. Rounds with the view on and off alternate on the same trainer, so a busy machine slows both
 alike; the ratio (on / off) is the median of the rounds' ratios. Target: >= 0.9. On a shared machine
 the wall-clock ratio is noisy (other processes take the CPU at random), so the same ratio is also given
-in epochs per second of this process's own CPU time, which the neighbours barely move.
+in epochs per second of this process's own CPU time, and the view's own CPU cost is timed alone (the
+figure least moved by neighbours): with it, the share of epochs a tick keeps on an idle core.
 """
 from __future__ import annotations
 
@@ -66,6 +67,19 @@ def measure(spec: NetworkSpec, rounds: int) -> tuple[float, float, float, float]
             statistics.median(cpu_ratios))
 
 
+def view_cpu_ms(spec: NetworkSpec, draws: int) -> float:
+    """Median CPU milliseconds this process spends on one neuron view, built and serialised."""
+    train, test = split_points(make_points("moons", 200, 0.1), 0.2)
+    trainer = PlaneTrainer(train, test, spec)
+    trainer.train_for(0.5)
+    times = []
+    for _ in range(draws):
+        start = time.process_time()
+        as_sent(network_figure(trainer, running=True)[0])
+        times.append(1000 * (time.process_time() - start))
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 rounds of each instead of 8")
@@ -76,6 +90,10 @@ def main() -> None:
         off, on, ratio, cpu_ratio = measure(spec, rounds)
         print(f"neuron_view_cost[{name}]: {off:.1f} epochs/s off, {on:.1f} epochs/s on, ratio {ratio:.2f} "
               f"(in CPU time: ratio {cpu_ratio:.2f})")
+        milliseconds = view_cpu_ms(spec, 5 * rounds)
+        idle = SECONDS_PER_TICK / (SECONDS_PER_TICK + milliseconds / 1000)
+        print(f"neuron_view_cpu_ms[{name}]: {milliseconds:.1f} ms a view; on an idle core a tick of "
+              f"{SECONDS_PER_TICK} s training would keep {idle:.2f} of its epochs")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
