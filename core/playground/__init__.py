@@ -1,6 +1,7 @@
-"""The 2-D playground's core: points on a plane, derived inputs, a small MLP trained an epoch at a time,
-its maps over the plane (output and every hidden neuron), CSV and state files, ONNX export, share links.
+"""The 2-D playground: points on a plane (generated, uploaded or painted), derived inputs, a small MLP
+trained an epoch at a time, its maps over the plane (the output and every hidden neuron), a neuron in
+plain words, CSV and saved-state files, ONNX export, and the setup as a share link.
 
-Owns everything the 2-D playground page computes. Imports only torch, numpy, safetensors, onnx and
-core.toy2d (the two-class shapes) / core.safetensors_header; never streamlit, never the page or ui/.
+Imports core.store (the safetensors header check) and its own modules; must never import streamlit,
+ui, pages or runners.
 """

@@ -5,13 +5,11 @@ Classification: a label 0..classes-1 per point (up to MAX_CLASSES). Regression: 
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from core.toy2d import EXTENT, GENERATORS as TWO_CLASS_SHAPES
+from core.playground.shapes import EXTENT, MANY_CLASS_SHAPES, TWO_CLASS_SHAPES, VALUE_FUNCTIONS
 
 MAX_CLASSES = 6
 MAX_POINTS = 5000  # generated, uploaded and painted points together
@@ -48,30 +46,6 @@ class Points:
                       self.task, max(self.classes, other.classes))
 
 
-def _clusters(rng: np.random.Generator, per_class: int, classes: int) -> list[np.ndarray]:
-    angles = 2 * math.pi * np.arange(classes) / classes + math.pi / 4
-    return [rng.normal((0.8 * math.cos(a), 0.8 * math.sin(a)), 0.22, (per_class, 2)) for a in angles]
-
-
-def _arms(rng: np.random.Generator, per_class: int, classes: int) -> list[np.ndarray]:
-    share = np.arange(per_class) / per_class
-    radius, angle = 0.1 + share * 1.05, share * 1.25 * math.pi
-    return [np.stack([radius * np.sin(angle + turn), radius * np.cos(angle + turn)], 1)
-            for turn in 2 * math.pi * np.arange(classes) / classes]
-
-
-def _plane_values(xy: np.ndarray) -> np.ndarray:
-    return np.clip((xy[:, 0] + xy[:, 1]) / (2 * EXTENT) * 1.4, -1, 1)
-
-
-BUMPS = ((-0.8, 0.8, 1), (0.8, -0.8, 1), (-0.8, -0.8, -1), (0.8, 0.8, -1), (0.0, 0.0, 1))
-
-
-def _bump_values(xy: np.ndarray) -> np.ndarray:
-    values = sum(sign * np.exp(-((xy[:, 0] - cx) ** 2 + (xy[:, 1] - cy) ** 2) / 0.18) for cx, cy, sign in BUMPS)
-    return np.clip(values, -1, 1)
-
-
 @dataclass(frozen=True)
 class DatasetChoice:
     """One generated dataset: its label, its task, whether the number of classes can be chosen, and the
@@ -94,8 +68,6 @@ DATASETS = {
     "plane": DatasetChoice("Regression: a tilted plane", Task.REGRESSION, noise=0.0),
     "bumps": DatasetChoice("Regression: hills and valleys", Task.REGRESSION, noise=0.0),
 }
-MANY_CLASS_SHAPES: dict[str, Callable] = {"blobs": _clusters, "arms": _arms}
-VALUE_FUNCTIONS: dict[str, Callable] = {"plane": _plane_values, "bumps": _bump_values}
 
 
 def make_points(dataset: str, n_points: int = 200, noise: float = 0.1, seed: int = 0, classes: int = 2) -> Points:

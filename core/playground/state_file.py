@@ -19,7 +19,7 @@ from core.playground.network import build_network
 from core.playground.points import EXTENT, MAX_CLASSES, MAX_POINTS, Points, Task
 from core.playground.setup import PlaygroundSetup, outputs_for
 from core.playground.training import PlaneTrainer
-from core.safetensors_header import check_header
+from core.store.safetensors_header import check_header
 
 FORMAT = "neural-playground-2d/1"
 MAX_STATE_BYTES = 1_000_000  # 5,000 points and the largest network take about 200 KB
