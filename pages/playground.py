@@ -15,6 +15,7 @@ from core.engine.toy2d import (
     split_points,
 )
 from ui.state import leave_legacy_page_mode
+from ui.literal import literal
 
 leave_legacy_page_mode()
 
@@ -219,7 +220,7 @@ with settings_column:
         try:
             settings = learning_settings()
         except ValueError as error:
-            st.error(str(error))
+            st.error(literal(str(error)))
             st.stop()
 with view_column:
     trainer = current_trainer(data, layers, activation, settings)
