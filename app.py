@@ -4,7 +4,9 @@ import streamlit as st
 from core.runners.runtime import get_runner, runner_warning
 from ui.page_files import page_file
 from ui.state import keep_settings, preload_datasets
+from ui.upload_guard import bound_held_uploads
 
+bound_held_uploads()  # before any file reaches the upload endpoint through this app
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide")
 
 pages = [

@@ -11,6 +11,7 @@ from ui.model_picker import choose_model
 from ui.page_files import page_file
 from ui.state import leave_legacy_page_mode
 from ui.try_it import camera_photo
+from ui.literal import literal
 
 leave_legacy_page_mode()
 
@@ -83,7 +84,7 @@ def read_upload(data: bytes, info) -> np.ndarray | None:
     try:
         return upload_to_picture(data, info)
     except ValueError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
         return None
 
 

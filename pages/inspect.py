@@ -21,6 +21,7 @@ from ui.inspect_pretrained import VIEWS_THAT_APPLY, is_pretrained, pretrained_vi
 from ui.model_picker import choose_model
 from ui.page_files import page_file
 from ui.state import cached_dataset, leave_legacy_page_mode
+from ui.literal import literal
 
 leave_legacy_page_mode()
 
@@ -59,10 +60,10 @@ def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None]
     thumbnail.plotly_chart(picture(pixels, height=170), width="stretch", key="inspect_thumbnail")
     probabilities = class_probabilities(loaded.model, x)
     guess = int(np.argmax(probabilities))
-    truth = f"It is a **{info.classes[label]}**. " if label is not None else ""
+    truth = f"It is a **{literal(info.classes[label])}**. " if label is not None else ""
     right, wrong = " :green[:material/check_circle:]", " :red[:material/cancel:]"
     verdict = "" if label is None else (right if guess == label else wrong)
-    answer.markdown(f"{truth}The model says **{info.classes[guess]}** ({probabilities[guess]:.0%} sure){verdict}.")
+    answer.markdown(f"{truth}The model says **{literal(info.classes[guess])}** ({probabilities[guess]:.0%} sure){verdict}.")
     return x, pixels, label
 
 
@@ -196,4 +197,4 @@ for tab, view in zip(tabs, VIEWS):
             try:
                 show_view(view, loaded, dataset, image)
             except ValueError as error:
-                st.error(str(error))
+                st.error(literal(str(error)))

@@ -9,6 +9,7 @@ from core.recipes import PUBLISHED_FIGURES, RECIPES, Recipe, load_results, recip
 from core.runners.jobs import Job
 from core.runners.runtime import get_runner
 from ui.state import cached_dataset, leave_legacy_page_mode, own_run, why_visitor_must_wait
+from ui.literal import literal
 
 leave_legacy_page_mode()
 
@@ -115,7 +116,7 @@ def job_outcome(name: str) -> None:
     if job is None or not job.is_done or job.status == RunStatus.FINISHED:
         return
     if job.status == RunStatus.FAILED:
-        st.error(f"The run failed: {job.error}")
+        st.error(f"The run failed: {literal(job.error)}")
     elif job.status == RunStatus.STOPPED:
         st.warning("Stopped before the end, so no result was recorded.")
     else:

@@ -49,7 +49,7 @@ def listed_runs(store: RunStore) -> list[RunSummary]:
     if skipped:
         with st.expander(f"{len(skipped)} folder(s) in the runs folder were skipped"):
             for warning in skipped:
-                st.caption(str(warning.message))
+                st.caption(literal(str(warning.message)))
     return runs
 
 
@@ -95,7 +95,7 @@ def rename_and_delete(store: RunStore, run: RunSummary) -> None:
             store.rename(run.id, name)
             st.rerun()
         except ValueError as error:
-            st.error(str(error))
+            st.error(literal(str(error)))
         except OSError as error:
             st.error(disk_problem(store, error))
     delete_controls(store, run, right)
@@ -164,7 +164,7 @@ def upload_section(store: RunStore) -> None:
         own_run(run_id)
         if expired:
             st.info(literal(expired_sentence(expired)))
-        st.success(f"Added **{literal(bundle.name)}** ({bundle.config.model.preset} on {bundle.config.data.dataset}). "
+        st.success(f"Added **{literal(bundle.name)}** ({bundle.config.model.preset} on {literal(bundle.config.data.dataset)}). "
                    "It is now in the table and in the Model box of the Inspect page.")
 
 

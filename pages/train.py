@@ -18,6 +18,7 @@ from ui.my_images import my_images_section, network_choices
 from ui.my_images_results import my_images_results, reading_text
 from ui.run_sharing import apply_link_setup, fine_tune_settings, fine_tune_widgets, share_setup
 from ui.state import cached_dataset, current_job, leave_legacy_page_mode, owns_run, remember_job, submit_for_visitor
+from ui.literal import literal
 
 leave_legacy_page_mode()
 
@@ -209,7 +210,7 @@ def progress_and_stop(job, history: RunHistory) -> None:
 def show_outcome(job, history: RunHistory) -> None:
     done = history.done
     if job.status == RunStatus.FAILED:
-        st.error(f"Training failed: {job.error}")
+        st.error(f"Training failed: {literal(job.error)}")
     if history.diverged is not None:
         st.warning(history.diverged.message)
     if history.stopped is not None:

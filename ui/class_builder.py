@@ -93,14 +93,14 @@ def class_card(name: str, count: int) -> None:
                          help="Removes this class and its pictures."):
             picture_set().remove_class(name)
             st.rerun()
-        uploads = st.file_uploader(f"Pictures of {name}", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
+        uploads = st.file_uploader(f"Pictures of {literal(name)}", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                                    accept_multiple_files=True, key=f"class_files_{class_id}",
                                    max_upload_size=MAX_FILE_BYTES // 2**20,
                                    help="Select many files at once; the same file twice is kept once.")
         camera_on = st.toggle("Take photos with the camera", key=f"class_camera_on_{class_id}",
                               help="Each photo you take is added to this class. If the browser blocks the camera, "
                                    "or there is none, upload files instead.")
-        photo = st.camera_input(f"Photo for {name}", key=f"class_camera_{class_id}") if camera_on else None
+        photo = st.camera_input(f"Photo for {literal(name)}", key=f"class_camera_{class_id}") if camera_on else None
         _take_new_files(name, [*(uploads or []), photo])
         thumbnails(name)
 
@@ -132,16 +132,16 @@ def class_builder(size: int, colour: bool) -> Dataset | None:
     left.text_input("New class", key="new_class_name", placeholder="for example: defective")
     right.button("Add class", icon=":material/add:", on_click=_add_class, width="stretch")
     if message := st.session_state.pop("class_builder_error", None):
-        st.error(message)
+        st.error(literal(message))
     if skipped := st.session_state.pop("class_builder_skipped", None):
         st.warning(f"{len(skipped)} file(s) were not added: " +
                    "; ".join(f"{literal(file)} ({why})" for file, why in skipped[:8]) +
                    ("; …" if len(skipped) > 8 else ""))
     for problem in pictures.problems():
-        st.info(problem)
+        st.info(literal(problem))
         return None
     for warning in pictures.warnings():
-        st.warning(warning)
+        st.warning(literal(warning))
     dataset = pictures.to_dataset(size, colour)
     _register(dataset)
     return dataset

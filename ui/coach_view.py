@@ -13,6 +13,7 @@ from core.runners.runtime import get_runner
 from core.store.runs import RunStore, RunSummary
 from ui.run_sharing import load_setup
 from ui.state import cached_dataset, remember_job, submit_for_visitor, why_visitor_must_wait
+from ui.literal import literal
 
 FINDER_REFRESH_SECONDS = 1.0
 ICONS = {"learning_well": ":material/check_circle:", "still_improving": ":material/trending_up:"}
@@ -126,7 +127,7 @@ def compare_with_original(run: RunSummary, known: dict[str, RunSummary]) -> None
     """A button that picks this run and the one it fixed, so the comparison above shows both."""
     if run.follows not in known:
         return
-    st.caption(f"This run re-trained **{known[run.follows].name}** with the coach's suggestion: {run.follows_change}.")
+    st.caption(f"This run re-trained **{literal(known[run.follows].name)}** with the coach's suggestion: {run.follows_change}.")
     st.button("Compare with the run it fixed", key=f"compare_fix_{run.id}", icon=":material/compare_arrows:",
               on_click=lambda: st.session_state.update(picked_runs=[run.follows, run.id]))
 
@@ -166,7 +167,7 @@ def _finder_view(config: RunConfig | None) -> None:
         if st.button("Stop", icon=":material/stop_circle:", key="stop_finder", help="Ends the test now."):
             job.stop()
     if job.error:
-        st.error(f"The learning-rate test failed: {job.error}")
+        st.error(f"The learning-rate test failed: {literal(job.error)}")
     if steps:
         st.plotly_chart(rate_figure(steps, found), width="stretch", key="rate_curve")
     if found is not None:

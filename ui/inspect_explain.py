@@ -18,6 +18,7 @@ from core.lens.metrics import (
     predict_test_set,
 )
 from ui.inspect_figures import bars, confusion_figure, heat_map, mark_cell
+from ui.literal import literal
 
 KEPT_PREDICTIONS = 3  # models whose test-set answers this session keeps in memory
 
@@ -259,8 +260,8 @@ def errors_view(loaded, dataset) -> None:
 
 def show_mistakes(predictions, dataset, classes, true_class: int, predicted_class: int, count: int) -> None:
     found = mistakes(predictions, true_class, predicted_class, limit=24)
-    kind = "answered correctly" if true_class == predicted_class else f"taken for **{classes[predicted_class]}**"
-    st.markdown(f"**{count:,}** test images of **{classes[true_class]}** {kind}"
+    kind = "answered correctly" if true_class == predicted_class else f"taken for **{literal(classes[predicted_class])}**"
+    st.markdown(f"**{count:,}** test images of **{literal(classes[true_class])}** {kind}"
                 + (f"; the {len(found)} the model was surest about:" if found else "."))
     cells = st.columns(8)
     for position_in_grid, mistake in enumerate(found):

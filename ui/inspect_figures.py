@@ -8,6 +8,7 @@ import pandas  # noqa: F401
 import plotly.graph_objects as go
 
 from core.lens.inspect import tile
+from ui.literal import chart_texts
 
 DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
 ACTIVATION_SCALE = "Viridis"
@@ -111,7 +112,7 @@ def bars(values: np.ndarray, labels: list[str], title: str, height: int = 260, p
          highlight: int | None = None) -> go.Figure:
     """A simple bar chart, one bar highlighted."""
     colours = [HIGHLIGHT if i == highlight else "#4C78A8" for i in range(len(values))]
-    figure = go.Figure(go.Bar(x=labels, y=values, marker_color=colours))
+    figure = go.Figure(go.Bar(x=chart_texts(labels), y=values, marker_color=colours))
     figure.update_layout(title=dict(text=title, font=dict(size=14)), height=height,
                          margin=dict(l=5, r=5, t=35, b=5))
     figure.update_xaxes(type="category")
@@ -122,10 +123,11 @@ def bars(values: np.ndarray, labels: list[str], title: str, height: int = 260, p
 
 def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tuple[int, int] | None) -> go.Figure:
     """Counts of (true, predicted); colours stretch over the mistakes so that they stand out."""
+    classes = chart_texts(classes)
     off_diagonal = confusion.copy()
     np.fill_diagonal(off_diagonal, 0)
     figure = go.Figure(go.Heatmap(
-        z=confusion, x=list(classes), y=list(classes), colorscale="Reds", zmin=0, zmax=max(1, off_diagonal.max()),
+        z=confusion, x=classes, y=classes, colorscale="Reds", zmin=0, zmax=max(1, off_diagonal.max()),
         text=confusion, texttemplate="%{text}", showscale=False, hoverinfo="skip"))
     true_classes, predicted_classes = np.indices(confusion.shape)
     figure.add_trace(go.Scatter(  # one invisible point per cell, row by row, so that a click selects the cell

@@ -101,7 +101,7 @@ def zip_section(size: int, colour: bool) -> Dataset | None:
     try:
         images, report = _read(upload, size, colour)
     except ValueError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
         return None
     try:
         dataset = build_dataset(images)
@@ -130,7 +130,7 @@ def show_summary(dataset: Dataset, report) -> None:
                "the finished model.")
     samples = [dataset.train_x[(dataset.train_y == index).nonzero()[0, 0]] for index in range(len(dataset.info.classes))]
     shown = [np.asarray(pixels.permute(1, 2, 0)).squeeze() for pixels in samples[:8]]
-    st.image(shown, caption=list(dataset.info.classes[:8]), width=72)
+    st.image(shown, caption=[literal(name) for name in dataset.info.classes[:8]], width=72)
     show_skipped(report)
 
 
@@ -166,7 +166,7 @@ def keep_images(dataset: Dataset) -> None:
         with room_for(dataset.size_in_bytes, owner_token()) as expired:
             keep(dataset, owner_token())
     except ValueError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
         return
     except OSError:
         st.error(RunStore().cannot_save() or "The pictures could not be stored (a disk error).")

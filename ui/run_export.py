@@ -7,6 +7,7 @@ import torch
 from core.store.export import check_onnx, export_onnx, export_torchscript, python_snippet
 from core.store.runs import RunStore, RunSummary
 from ui.state import cached_dataset
+from ui.literal import literal
 
 CHECK_IMAGES = 256
 
@@ -44,7 +45,7 @@ def export_section(store: RunStore, run: RunSummary) -> None:
                 try:
                     st.session_state.export = _prepare(store, run)
                 except (ValueError, RuntimeError) as error:
-                    st.error(f"Export failed: {error}")
+                    st.error(f"Export failed: {literal(str(error))}")
                     return
             st.rerun()
         return

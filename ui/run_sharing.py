@@ -11,6 +11,7 @@ from core.basics.status import RunStatus
 from core.store.finetune import check_fine_tune
 from core.store.runs import RunStore
 from core.store.share import FIELDS, from_query, has_setup, to_query
+from ui.literal import literal
 
 WIDGET_KEYS = {  # RunConfig field -> the Train page's widget key
     "dataset": "dataset", "train_subset": "train_subset", "validation_split": "validation_split",
@@ -43,7 +44,7 @@ def apply_link_setup(subset_choices) -> None:
     try:
         config = from_query(query)
     except ValueError as error:
-        st.warning(f"The link's setup could not be used, so the usual settings are shown. {error}")
+        st.warning(f"The link's setup could not be used, so the usual settings are shown. {literal(str(error))}")
         return
     load_setup(config, subset_choices)
 

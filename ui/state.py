@@ -13,6 +13,7 @@ from core.data.registry import DatasetUnavailable, load_dataset
 from core.runners.jobs import Job
 from core.runners.runtime import get_runner
 from core.store.runs import runs_have_owners
+from ui.literal import literal
 
 
 @st.cache_resource(show_spinner="Loading images into memory…")
@@ -93,7 +94,7 @@ def submit_for_visitor(config: RunConfig, **options) -> Job | None:
     try:
         return get_runner().submit(config, dataset, **options)
     except ValueError as error:  # the queue is full
-        st.error(str(error))
+        st.error(literal(str(error)))
         return None
 
 

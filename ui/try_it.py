@@ -7,6 +7,7 @@ from core.data.preprocess import MAX_UPLOAD_BYTES, upload_to_picture
 from core.lens.predict import predict
 from ui.draw_figures import answer_html
 from ui.inspect_figures import bars
+from ui.literal import literal
 
 PICTURE_TYPES = ["png", "jpg", "jpeg", "webp"]
 
@@ -34,7 +35,7 @@ def answer(loaded_model, info, data: bytes, key: str) -> None:
     try:
         prediction = predict(loaded_model, info, upload_to_picture(data, info))
     except ValueError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
         return
     st.html(answer_html(prediction.answer, prediction.confidence))
     st.plotly_chart(bars(prediction.probabilities, list(prediction.classes), "How sure the model is of each class",

@@ -47,6 +47,11 @@ SETTINGS: dict[str, Setting] = {setting.variable: setting for setting in (
             "kept pictures may take, in MB, counted unpacked (0: no limit)."),
     Setting("PLAYGROUND_UPLOADS_MB_TOTAL", "0", "500", "Disk space all visitors' uploaded runs and kept pictures "
             "may take together, in MB; the oldest expire first to make room (0: no limit)."),
+    Setting("PLAYGROUND_UPLOADS_HELD_MB", "500", "100", "Memory that files received from one browser session "
+            "and not yet read by the page may take, in MB; further files are refused until the page has read "
+            "them (0: no limit)."),
+    Setting("PLAYGROUND_UPLOADS_HELD_MB_TOTAL", "2000", "300", "The same for all sessions together, in MB "
+            "(0: no limit)."),
     Setting("PLAYGROUND_MODEL_CACHE_MB", "1000", "200", "Memory, in MB of weights, that each of these may take: "
             "the saved models Inspect and Draw keep loaded (least recently used dropped first), and the models of "
             "finished runs the app remembers for their sessions (oldest forgotten first; they stay on disk)."),
