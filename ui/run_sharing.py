@@ -8,6 +8,7 @@ import streamlit as st
 from core.choices import DATASETS
 from core.config import RunConfig
 from core.finetune import check_fine_tune
+from core.run_names import dataset_words, readable_name
 from core.runs import RunStore
 from core.share import FIELDS, from_query, has_setup, to_query
 from core.status import RunStatus
@@ -71,7 +72,8 @@ def fine_tune_settings() -> tuple[str, bool]:
 
 def _saved_runs() -> dict[str, str]:
     runs = [run for run in RunStore().list_runs() if run.has_weights and run.status != RunStatus.RUNNING]
-    return {run.id: f"{run.name} ({run.config.model.preset} on {run.config.data.dataset}"
+    return {run.id: f"{readable_name(run.name, run.config.data)} ({run.config.model.preset} on "
+                    f"{dataset_words(run.config.data)}"
                     + (f", {run.test_accuracy:.1%})" if run.test_accuracy is not None else ")") for run in runs}
 
 
