@@ -48,6 +48,7 @@ def ended_run_notice(run_id: str) -> bool:
     left, right = st.columns(2)
     left.page_link(page_file("runs"), label="See it on the Runs page", icon=":material/history:")
     if right.button("Train it again", key="train_again", icon=":material/replay:", on_click=_train_again,
-                    args=(run,), help="Puts this run's settings in the knobs on the left; then press Train."):
+                    args=(run,), help="Puts this run's settings in the knobs (beside these charts, or above them "
+                                      "on a phone); then press Train."):
         st.rerun()  # the whole page: the knobs show the run's settings
     return True
