@@ -237,8 +237,9 @@ def errors_view(loaded, dataset) -> None:
     predicted_class = pick_predicted.selectbox("Predicted class", range(len(classes)),
                                                format_func=classes.__getitem__, key="inspect_predicted")
     matrix, scores = st.columns([3, 2])
-    matrix.caption("Each row is the true class, each column the model's answer. The diagonal holds the right "
-                   "answers; every other cell counts one kind of mistake (darker: more). Click a cell to see its images.")
+    matrix.caption("Each row is the true class, each column the model's answer. The diagonal (blue) holds the "
+                   "right answers; every other cell (red) counts one kind of mistake, darker when there are more. "
+                   "Click a cell to see its images.")
     matrix.plotly_chart(confusion_figure(confusion, classes, (true_class, predicted_class)), width="stretch",
                         key="inspect_confusion", on_select=partial(cell_clicked, len(classes)), selection_mode="points",
                         config={"displayModeBar": False})

@@ -120,13 +120,24 @@ def bars(values: np.ndarray, labels: list[str], title: str, height: int = 260, p
     return figure
 
 
+RIGHT_COLOURS = [[0, "#eef4fb"], [1, "#1f5fa8"]]  # right answers: pale to deep blue
+MISTAKE_COLOURS = [[0, "#ffffff"], [1e-9, "#fde0d2"], [1, "#b2182b"]]  # no mistakes white, one pale, most deep red
+
+
 def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tuple[int, int] | None) -> go.Figure:
-    """Counts of (true, predicted); colours stretch over the mistakes so that they stand out."""
-    off_diagonal = confusion.copy()
-    np.fill_diagonal(off_diagonal, 0)
-    figure = go.Figure(go.Heatmap(
-        z=confusion, x=list(classes), y=list(classes), colorscale="Reds", zmin=0, zmax=max(1, off_diagonal.max()),
-        text=confusion, texttemplate="%{text}", showscale=False, hoverinfo="skip"))
+    """Counts of (true, predicted), written in each cell. Right answers (the diagonal) in blues and mistakes in
+    reds, each shaded over its own range: one scale for both made 1, 2 and 3 the same dark red whenever the
+    mistakes were fewer than the right answers."""
+    on_diagonal = np.eye(len(classes), dtype=bool)
+    right = np.where(on_diagonal, confusion, np.nan)
+    wrong = np.where(on_diagonal, np.nan, confusion)
+    figure = go.Figure()
+    for counts, colours in ((right, RIGHT_COLOURS), (wrong, MISTAKE_COLOURS)):
+        shown = np.isfinite(counts)
+        figure.add_trace(go.Heatmap(
+            z=counts, x=list(classes), y=list(classes), colorscale=colours, zmin=0,
+            zmax=max(1, counts[shown].max(initial=0)), text=np.where(shown, confusion, "").astype(str),
+            texttemplate="%{text}", showscale=False, hoverinfo="skip", hoverongaps=False))
     true_classes, predicted_classes = np.indices(confusion.shape)
     figure.add_trace(go.Scatter(  # one invisible point per cell, row by row, so that a click selects the cell
         x=[classes[i] for i in predicted_classes.ravel()], y=[classes[i] for i in true_classes.ravel()],
@@ -137,5 +148,5 @@ def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tu
     figure.update_yaxes(title_text="true class", type="category", autorange="reversed")
     if chosen is not None:
         figure.add_shape(type="rect", x0=chosen[1] - 0.5, x1=chosen[1] + 0.5, y0=chosen[0] - 0.5,
-                         y1=chosen[0] + 0.5, line=dict(color="#1f77b4", width=3))
+                         y1=chosen[0] + 0.5, line=dict(color="#222222", width=3))  # seen on blue and red
     return figure
