@@ -8,15 +8,20 @@ import pandas  # noqa: F401
 import plotly.graph_objects as go
 
 from core.inspect import tile
+from ui.charts import TOOLBAR_ROOM
 
 DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
 ACTIVATION_SCALE = "Viridis"
 HIGHLIGHT = "#FF4B4B"
 
 
+def titled(title: str) -> dict:
+    """A chart title just above the plot area, below Plotly's toolbar (see ui.charts.TOOLBAR_ROOM)."""
+    return dict(text=title, font=dict(size=14), yref="paper", y=1, yanchor="bottom", pad=dict(b=8))
+
+
 def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=height,
-                         margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    figure.update_layout(title=titled(title), height=height, margin=dict(l=5, r=5, t=TOOLBAR_ROOM if title else 5, b=5))
     figure.update_xaxes(visible=False, constrain="domain")
     figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
     return figure
@@ -112,8 +117,7 @@ def bars(values: np.ndarray, labels: list[str], title: str, height: int = 260, p
     """A simple bar chart, one bar highlighted."""
     colours = [HIGHLIGHT if i == highlight else "#4C78A8" for i in range(len(values))]
     figure = go.Figure(go.Bar(x=labels, y=values, marker_color=colours))
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=height,
-                         margin=dict(l=5, r=5, t=35, b=5))
+    figure.update_layout(title=titled(title), height=height, margin=dict(l=5, r=5, t=TOOLBAR_ROOM, b=5))
     figure.update_xaxes(type="category")
     if percent:
         figure.update_yaxes(tickformat=".0%", range=[0, 1])
