@@ -5,8 +5,11 @@ has forgotten it, but the run store still knows how far it got.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
+from core.run_names import readable_name
 from core.runs import RunStore, RunSummary
 from core.status import RunStatus
 from ui.literal import literal
@@ -32,6 +35,7 @@ def ended_run_notice(run_id: str) -> bool:
     """Say what became of the run the URL names when it is saved but not in memory; False if nothing to say."""
     try:
         run = RunStore().get(run_id)
+        run = replace(run, name=readable_name(run.name, run.config.data))
     except ValueError:  # not a run id, or no such run here: the usual invitation is shown
         return False
     if run.status == RunStatus.INTERRUPTED:
