@@ -11,7 +11,7 @@ from core.explain import convolution_in_model, neuron_in_model, pooling_example,
 from core.inspect import conv_layer_names, filters, pool_layer_names
 from core.metrics import (class_scores, confusion_matrix, mistakes, model_fingerprint, most_common_mistake,
                           predict_test_set)
-from ui.inspect_figures import bars, confusion_figure, heat_map, mark_cell
+from ui.inspect_figures import CELL_POINTS_TRACE, bars, confusion_figure, heat_map, mark_cell
 
 KEPT_PREDICTIONS = 3  # models whose test-set answers this session keeps in memory
 
@@ -212,7 +212,7 @@ def look_inside(index: int) -> None:
 def cell_clicked(num_classes: int) -> None:
     """A click on a confusion-matrix cell chooses that (true, predicted) pair (cells are numbered row by row)."""
     points = st.session_state.inspect_confusion.selection.points
-    index = next((p["point_index"] for p in points if p.get("curve_number") == 1), None)
+    index = next((p["point_index"] for p in points if p.get("curve_number") == CELL_POINTS_TRACE), None)
     if index is not None:
         st.session_state.update(inspect_true=index // num_classes, inspect_predicted=index % num_classes)
 

@@ -124,6 +124,7 @@ def bars(values: np.ndarray, labels: list[str], title: str, height: int = 260, p
     return figure
 
 
+CELL_POINTS_TRACE = 2  # the confusion figure's trace a click selects: after the right-answer and mistake heatmaps
 RIGHT_COLOURS = [[0, "#eef4fb"], [1, "#1f5fa8"]]  # right answers: pale to deep blue
 MISTAKE_COLOURS = [[0, "#ffffff"], [1e-9, "#fde0d2"], [1, "#b2182b"]]  # no mistakes white, one pale, most deep red
 
@@ -143,6 +144,7 @@ def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tu
             zmax=max(1, counts[shown].max(initial=0)), text=np.where(shown, confusion, "").astype(str),
             texttemplate="%{text}", showscale=False, hoverinfo="skip", hoverongaps=False))
     true_classes, predicted_classes = np.indices(confusion.shape)
+    assert len(figure.data) == CELL_POINTS_TRACE
     figure.add_trace(go.Scatter(  # one invisible point per cell, row by row, so that a click selects the cell
         x=[classes[i] for i in predicted_classes.ravel()], y=[classes[i] for i in true_classes.ravel()],
         customdata=confusion.ravel(), mode="markers", marker=dict(size=28, symbol="square", opacity=0.01, color="#000000"), showlegend=False,
