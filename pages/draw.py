@@ -3,15 +3,16 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from core.data.preprocess import MAX_UPLOAD_BYTES, canvas_to_digit, upload_to_picture
+from core.basics.config import CUSTOM_PREFIX
 from core.lens.predict import predict
+from core.data.preprocess import MAX_UPLOAD_BYTES, canvas_to_digit, upload_to_picture
 from ui.draw_figures import answer_html
 from ui.inspect_figures import bars, picture
-from ui.model_picker import choose_model
+from ui.literal import literal
+from ui.model_picker import DEMO_KEY, choose_model
 from ui.page_files import page_file
 from ui.state import leave_legacy_page_mode
 from ui.try_it import camera_photo
-from ui.literal import literal
 
 leave_legacy_page_mode()
 
@@ -61,7 +62,7 @@ def link_to_inspect(picture_pixels: np.ndarray) -> None:
 @st.fragment  # a new stroke reruns only this panel, so the answer keeps up with the pen
 def drawing_panel(loaded) -> None:
     st.space("small")  # room for the canvas's toolbar, which floats above its top edge
-    canvas_column, seen, answer = st.columns([3, 2, 3], gap="medium")
+    canvas_column, answer, seen = st.columns([3, 3, 2], gap="medium")  # the answer next to (on a phone: right under) the canvas
     with canvas_column:
         pixels = canvas_pixels()
         st.button("Clear", icon=":material/ink_eraser:", on_click=clear_canvas, key="draw_clear",
@@ -84,13 +85,13 @@ def read_upload(data: bytes, info) -> np.ndarray | None:
     try:
         return upload_to_picture(data, info)
     except ValueError as error:
-        st.error(literal(str(error)))
+        st.error(str(error))
         return None
 
 
 def upload_panel(loaded) -> None:
     info = loaded.info
-    upload_column, seen, answer = st.columns([3, 2, 3], gap="medium")
+    upload_column, answer, seen = st.columns([3, 3, 2], gap="medium")
     _, height, width = info.input_shape
     how = ("A photo or scan of one handwritten digit; dark ink on light paper is turned round to match MNIST."
            if info.is_digits else f"Any picture; it is resized to the {height} × {width} pixels this model reads.")
@@ -113,18 +114,34 @@ def upload_panel(loaded) -> None:
             link_to_inspect(picture_pixels)
 
 
-st.title("Draw a digit")
+def use_demo_model() -> None:
+    st.session_state.draw_model = DEMO_KEY
+
+
+def colour_model_note(info) -> str:
+    """Why there is no canvas for this model, and what to do instead."""
+    reads = (f"tells **{literal(' / '.join(info.classes[:6]))}**{' …' if len(info.classes) > 6 else ''} apart"
+             if info.name.startswith(CUSTOM_PREFIX) else f"reads **{info.title}**")
+    return (f"This model {reads}: give it a picture below (a file, or a photo with the camera). Drawing is for "
+            "models of handwritten digits (MNIST), such as the demo model.")
+
+
+heading = st.empty()  # its words depend on the model picked below it
 loaded = choose_model("draw_model")
 if loaded is None:
+    heading.title("Draw a digit")
     st.page_link(page_file("train"), label="Train a model (the Fast CNN takes under a minute)",
                  icon=":material/model_training:")
     st.stop()
 if loaded.info.is_digits:
+    heading.title("Draw a digit")
     source = st.radio("Give the model a digit", [DRAW, UPLOAD], horizontal=True, key="draw_source",
                       help="Draw one with the mouse (or a finger on a touch screen), or upload a photo of one.")
 else:
-    st.info(f"Drawing fits models that read handwritten digits (MNIST). This one reads "
-            f"**{loaded.info.title}**: upload a picture for it instead, or pick the demo model above to draw.")
+    heading.title("Show the model a picture")
+    st.info(colour_model_note(loaded.info), icon=":material/image:")
+    st.button("Draw a digit with the demo model", icon=":material/draw:", on_click=use_demo_model,
+              key="draw_use_demo", help="Picks the demo model in the Model box: it reads drawings.")
     source = UPLOAD
 if source == DRAW:
     drawing_panel(loaded)

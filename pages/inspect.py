@@ -3,7 +3,6 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core.engine.models import count_parameters
 from core.lens.inspect import (
     class_probabilities,
     conv_layer_names,
@@ -15,13 +14,15 @@ from core.lens.inspect import (
     saliency,
     strongest_channels,
 )
+from core.engine.models import count_parameters
 from ui import inspect_explain
 from ui.inspect_figures import bars, colour_filters, filter_matrix, heat_map, map_grid, neuron_grid, picture
 from ui.inspect_pretrained import VIEWS_THAT_APPLY, is_pretrained, pretrained_view
+from ui.literal import literal
 from ui.model_picker import choose_model
 from ui.page_files import page_file
 from ui.state import cached_dataset, leave_legacy_page_mode
-from ui.literal import literal
+from ui.words import a_or_an
 
 leave_legacy_page_mode()
 
@@ -60,7 +61,7 @@ def choose_image(dataset, loaded) -> tuple[torch.Tensor, np.ndarray, int | None]
     thumbnail.plotly_chart(picture(pixels, height=170), width="stretch", key="inspect_thumbnail")
     probabilities = class_probabilities(loaded.model, x)
     guess = int(np.argmax(probabilities))
-    truth = f"It is a **{literal(info.classes[label])}**. " if label is not None else ""
+    truth = f"It is {a_or_an(info.classes[label])} **{literal(info.classes[label])}**. " if label is not None else ""
     right, wrong = " :green[:material/check_circle:]", " :red[:material/cancel:]"
     verdict = "" if label is None else (right if guess == label else wrong)
     answer.markdown(f"{truth}The model says **{literal(info.classes[guess])}** ({probabilities[guess]:.0%} sure){verdict}.")
@@ -197,4 +198,4 @@ for tab, view in zip(tabs, VIEWS):
             try:
                 show_view(view, loaded, dataset, image)
             except ValueError as error:
-                st.error(literal(str(error)))
+                st.error(str(error))

@@ -7,15 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from core.basics import settings
-from core.basics.status import RunStatus
 from core.store.bundle_file import pack_bundle, unpack_bundle
 from core.store.quotas import bundle_bytes, expired_sentence, room_for
-from core.store.run_compare import compare_runs, headline_accuracy, letters
+from core.store.run_compare import compare_runs, letters
+from core.basics.run_names import dataset_words, readable_name
 from core.store.runs import RunStore, RunSummary
+from core.basics.status import RunStatus
 from ui.coach_view import compare_with_original, fix_outcomes, stored_reading
 from ui.page_files import page_file
 from ui.run_charts import overlay_curves
-from ui.demo import share_demo
 from ui.run_export import export_section
 from ui.literal import literal
 from ui.run_sharing import load_setup
@@ -45,31 +45,40 @@ def disk_problem(store: RunStore, error: OSError) -> str:
 def listed_runs(store: RunStore) -> list[RunSummary]:
     with warnings.catch_warnings(record=True) as skipped:
         warnings.simplefilter("always")
-        runs = store.list_runs()
+        runs = [replace(run, name=readable_name(run.name, run.config.data)) for run in store.list_runs()]
     if skipped:
         with st.expander(f"{len(skipped)} folder(s) in the runs folder were skipped"):
             for warning in skipped:
-                st.caption(literal(str(warning.message)))
+                st.caption(str(warning.message))
     return runs
+
+
+# The figures that matter first, so that they are in view at 1,400 px; the settings after them.
+TABLE_ORDER = ("Name", "Status", "Test accuracy", "Best validation", "Dataset", "Model", "Optimizer",
+               "Learning rate", "Batch", "Epochs", "Time (s)", "Device", "Started")
+TABLE_COLUMNS = {
+    "Name": st.column_config.TextColumn(width="large", help="The full name is in the box below the table."),
+    "Test accuracy": st.column_config.NumberColumn(format="percent"),
+    "Best validation": st.column_config.NumberColumn(format="percent"),
+    "Dataset": st.column_config.TextColumn(width="medium"),
+    "Learning rate": st.column_config.NumberColumn(format="%g"),
+}
 
 
 def runs_table(runs: list[RunSummary]) -> None:
     rows = []
     for run in runs:
-        accuracy, _ = headline_accuracy(run)
         rows.append({
-            "Name": run.name, "Status": run.status.value, "Dataset": run.config.data.dataset,
-            "Model": run.config.model.preset, "Optimizer": run.config.train.optimizer,
-            "Learning rate": run.config.train.learning_rate, "Batch": run.config.train.batch_size,
-            "Epochs": f"{run.epochs_done}/{run.config.train.epochs}",
-            "Best validation": run.best_validation_accuracy, "Test accuracy": run.test_accuracy,
+            "Name": run.name, "Status": run.status.value,
+            "Test accuracy": run.test_accuracy, "Best validation": run.best_validation_accuracy,
+            "Dataset": dataset_words(run.config.data), "Model": run.config.model.preset,
+            "Optimizer": run.config.train.optimizer, "Learning rate": run.config.train.learning_rate,
+            "Batch": run.config.train.batch_size, "Epochs": f"{run.epochs_done}/{run.config.train.epochs}",
             "Time (s)": round(run.elapsed, 1) if run.elapsed else None, "Device": run.device,
             "Started": pd.Timestamp(run.created, unit="s").strftime("%Y-%m-%d %H:%M"),
         })
-    percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={"Best validation": percent, "Test accuracy": percent,
-                                "Learning rate": st.column_config.NumberColumn(format="%g")})
+    st.dataframe(pd.DataFrame(rows, columns=TABLE_ORDER), hide_index=True, width="stretch",
+                 column_config=TABLE_COLUMNS, column_order=TABLE_ORDER)
 
 
 def comparison(store: RunStore, picked: list[RunSummary]) -> None:
@@ -90,15 +99,29 @@ def rename_and_delete(store: RunStore, run: RunSummary) -> None:
         return
     name = st.text_input("Name", value=run.name, key=f"name_{run.id}", max_chars=100)
     left, right = st.columns(2)
-    if left.button("Rename", key=f"rename_{run.id}", disabled=name.strip() == run.name):
-        try:
-            store.rename(run.id, name)
-            st.rerun()
-        except ValueError as error:
-            st.error(literal(str(error)))
-        except OSError as error:
-            st.error(disk_problem(store, error))
+    left.button("Rename", key=f"rename_{run.id}", disabled=name.strip() == run.name, on_click=rename,
+                args=(store, run.id, f"name_{run.id}"))
+    if problem := st.session_state.pop("rename_problem", None):
+        st.error(problem)
     delete_controls(store, run, right)
+
+
+def rename(store: RunStore, run_id: str, name_key: str) -> None:
+    """Rename before the page is drawn, keeping the runs picked: the pickers hold runs by their shown
+    names, so a rerun after the rename lost the renamed run and showed (and downloaded) another one."""
+    picked, acting_on = st.session_state.get("picked_runs"), st.session_state.get("acting_on")
+    try:
+        store.rename(run_id, st.session_state[name_key])
+    except ValueError as error:
+        st.session_state.rename_problem = literal(str(error))
+        return
+    except OSError as error:
+        st.session_state.rename_problem = disk_problem(store, error)
+        return
+    if picked is not None:
+        st.session_state.picked_runs = picked
+    if acting_on is not None:
+        st.session_state.acting_on = acting_on
 
 
 def delete_controls(store: RunStore, run: RunSummary, right) -> None:
@@ -128,7 +151,7 @@ def use_elsewhere(run: RunSummary) -> None:
     folder = run.weights_folder()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", run.name).strip("-")[:60] or run.id
     left, middle, right = st.columns(3)
-    left.download_button("Download model (.zip)", data=lambda: pack_bundle(folder),
+    left.download_button("Download model (.zip)", data=lambda: pack_bundle(folder), key=f"download_{run.id}",
                          file_name=f"{slug}.zip", mime="application/zip", on_click="ignore",
                          help="One file: the weights (safetensors) and the settings (JSON). Upload it below, "
                               "in any copy of this playground.")
@@ -152,7 +175,7 @@ def upload_section(store: RunStore) -> None:
         st.session_state.uploaded_file = upload.file_id
         try:
             bundle = unpack_bundle(upload.getvalue(), upload.name)
-            # Counted unpacked: a small zip of zeros can hold 40 MB of weights (core/store/quotas.py).
+            # Counted unpacked: a small zip of zeros can hold 40 MB of weights (core/quotas.py).
             with room_for(bundle_bytes(bundle.config), owner_token(), store) as expired:
                 run_id = store.import_model(bundle.config, bundle.state, bundle.metrics, bundle.name, owner_token())
         except ValueError as error:
@@ -162,9 +185,10 @@ def upload_section(store: RunStore) -> None:
             st.error(disk_problem(store, error))
             return
         own_run(run_id)
+        st.session_state.picked_runs = [run_id]  # shown at once below the table, ready to use
         if expired:
             st.info(literal(expired_sentence(expired)))
-        st.success(f"Added **{literal(bundle.name)}** ({bundle.config.model.preset} on {literal(bundle.config.data.dataset)}). "
+        st.success(f"Added **{literal(bundle.name)}** ({bundle.config.model.preset} on {bundle.config.data.dataset}). "
                    "It is now in the table and in the Model box of the Inspect page.")
 
 
@@ -205,6 +229,4 @@ if picked:
     compare_with_original(chosen, by_id)
     rename_and_delete(store, chosen)
     use_elsewhere(chosen)
-    if chosen.has_weights:
-        share_demo(chosen.id)
     export_section(store, chosen)

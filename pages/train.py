@@ -77,8 +77,7 @@ def setup_form():
     st.selectbox(PRESETS.label, network_choices(choice == MY_IMAGES), format_func=PRESETS.label_of, key="preset",
                  help=PRESETS.help, on_change=apply_preset_defaults)
     st.caption(PRESETS[st.session_state.preset].help)
-    st.radio("Training data", list(SUBSETS), format_func=SUBSETS.get, key="train_subset", horizontal=True,
-             help="Fewer images train much faster but learn less: good for a first look.")
+    training_data_choice(custom if choice == MY_IMAGES else None)
     button_slot = st.container()  # Train sits here, above the long list of settings
     with st.expander("Hyperparameters: how it learns", expanded=False):
         hyperparameter_widgets(choice in DATASETS and DATASETS[choice].is_digits)
@@ -113,6 +112,21 @@ def setup_form():
         return None, button_slot
 
 
+def training_data_choice(custom) -> None:
+    """All images or a quick look at 5,000, offered only when there are more than 5,000 to choose from."""
+    quick_look = max(SUBSETS)
+    own_pictures = len(custom.train_y) if custom is not None else None
+    if own_pictures is not None and own_pictures <= quick_look:
+        st.session_state.train_subset = 0
+        st.caption(f"Trains on all {own_pictures:,} of your training pictures (a quick look at {quick_look:,} "
+                   "images is for larger sets).")
+        return
+    if st.session_state.get("dataset") == MY_IMAGES and custom is None:
+        return  # no pictures yet: nothing to choose
+    st.radio("Training data", list(SUBSETS), format_func=SUBSETS.get, key="train_subset", horizontal=True,
+             help="Fewer images train much faster but learn less: good for a first look.")
+
+
 def hyperparameter_widgets(is_digits: bool) -> None:
     left, right = st.columns(2)
     choice_box(left, OPTIMIZERS, "optimizer")
@@ -128,13 +142,13 @@ def hyperparameter_widgets(is_digits: bool) -> None:
                        key="weight_decay", help="Gently pulls weights towards zero to keep the model simple.")
     choice_box(left, ACTIVATIONS, "activation")
     choice_box(right, SCHEDULES, "schedule")
-    left.toggle("Data augmentation", key="augment",
-                help=("Small random rotations, shifts and zooms of each digit" if is_digits else
-                      "Random mirror flips and shifted crops of each photo") + ", so the network generalises.")
     right.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="seed",
                        help="Same seed, same settings: same result. Change it to see how much luck matters.")
     left.slider("Validation split", 0.01, 0.5, step=0.01, key="validation_split",  # 0.01: what DataConfig accepts
                 help="Share of training images held back to check, each epoch, how well the model generalises.")
+    st.toggle("Data augmentation", key="augment",  # the whole width: half of it cut the label at 1,400 px
+              help=("Small random rotations, shifts and zooms of each digit" if is_digits else
+                    "Random mirror flips and shifted crops of each photo") + ", so the network generalises.")
 
 
 def start_training(config: RunConfig):
@@ -166,7 +180,7 @@ def live_view() -> None:
     if job is None:
         linked = st.query_params.get("run")
         if not (linked and ended_run_notice(linked)):  # e.g. a run cut off by a restart of the app
-            st.info("Pick a dataset and a network on the left, then press **Train**. "
+            st.info("Pick a dataset and a network in the settings, then press **Train**. "
                     "The curves will appear on these charts and update as the network learns.")
         # Empty axes by Plotly, so that the browser has loaded Plotly before a run ends (the live chart is a canvas)
         st.plotly_chart(training_curves(RunHistory()), width="stretch", key="curves")

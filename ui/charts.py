@@ -12,6 +12,9 @@ from core.engine.history import RunHistory
 TRAIN_COLOUR, VALIDATION_COLOUR = "#4C78A8", "#F58518"
 PANEL_TITLES = ("Loss (lower is better)", "Accuracy (higher is better)")
 CURVES_HEIGHT = 340  # pixels: the Train page's chart, and its canvas while a run trains (ui/live_chart.py)
+# Pixels above a titled chart's plot area. Plotly's toolbar (shown while the pointer is on a chart) takes the
+# top 30 or so: with 40, it covered the accuracy panel's title. The titles sit just above the plot area.
+TOOLBAR_ROOM = 62
 
 
 def loss_accuracy_figure() -> go.Figure:
@@ -52,7 +55,7 @@ VALIDATION_STYLE = dict(name="validation (held-back images)", line=dict(color=VA
 def _curves_layout() -> dict:
     """The Train page chart's layout, checked by plotly once per process."""
     figure = loss_accuracy_figure()
-    figure.update_layout(height=CURVES_HEIGHT, margin=dict(l=10, r=10, t=40, b=10),
+    figure.update_layout(height=CURVES_HEIGHT, margin=dict(l=10, r=10, t=TOOLBAR_ROOM, b=10),
                          legend=dict(orientation="h", y=-0.25), uirevision="keep-zoom")
     figure.update_xaxes(rangemode="tozero")  # a lone first point showed epochs from -0.5 and accuracy from -50%
     figure.update_yaxes(rangemode="nonnegative")

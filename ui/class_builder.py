@@ -8,9 +8,8 @@ import streamlit as st
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.data.dataset import Dataset
+from core.data.registry import CUSTOM_DATASETS, Dataset, register_custom
 from core.data.picture_set import MAX_FILE_BYTES, PictureSet, resized
-from core.data.registry import CUSTOM_DATASETS, register_custom
 from core.runners.runtime import get_runner
 from ui.literal import literal
 
@@ -84,24 +83,33 @@ def class_card(name: str, count: int) -> None:
     """One class: its name (editable), how many pictures, thumbnails, and ways to add pictures."""
     class_id = _class_id(name)
     with st.container(border=True):
-        title, remove = st.columns([4, 1], vertical_alignment="bottom")
         name_key = f"class_name_{class_id}"
-        st.session_state.setdefault(name_key, name)
-        title.text_input("Class name", key=name_key, on_change=_rename, args=(name, name_key),
-                         help="What the model should answer for pictures like these.")
-        if remove.button("Remove", key=f"class_remove_{class_id}", icon=":material/delete:",
+        # The picture set holds the name: the box shows it again after a visit to another page, where
+        # Streamlit forgets the state of widgets it did not draw.
+        st.session_state[name_key] = name
+        with st.container(horizontal=True, vertical_alignment="bottom"):  # the button keeps its whole label
+            st.text_input("Class name", key=name_key, on_change=_rename, args=(name, name_key),
+                          help="What the model should answer for pictures like these.")
+            if st.button("Remove", key=f"class_remove_{class_id}", icon=":material/delete:", width="content",
                          help="Removes this class and its pictures."):
-            picture_set().remove_class(name)
-            st.rerun()
+                picture_set().remove_class(name)
+                st.rerun()
+        # A new key after each batch: the files move out of the uploader into the thumbnails below, so
+        # each picture is listed once, with one way to remove it.
+        batch = st.session_state.get(f"class_files_batch_{class_id}", 0)
         uploads = st.file_uploader(f"Pictures of {literal(name)}", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
-                                   accept_multiple_files=True, key=f"class_files_{class_id}",
+                                   accept_multiple_files=True, key=f"class_files_{class_id}_{batch}",
                                    max_upload_size=MAX_FILE_BYTES // 2**20,
-                                   help="Select many files at once; the same file twice is kept once.")
+                                   help="Select many files at once; the same file twice is kept once. They "
+                                        "appear below as pictures once read.")
         camera_on = st.toggle("Take photos with the camera", key=f"class_camera_on_{class_id}",
                               help="Each photo you take is added to this class. If the browser blocks the camera, "
                                    "or there is none, upload files instead.")
-        photo = st.camera_input(f"Photo for {literal(name)}", key=f"class_camera_{class_id}") if camera_on else None
+        photo = st.camera_input(f"Photo for {name}", key=f"class_camera_{class_id}") if camera_on else None
         _take_new_files(name, [*(uploads or []), photo])
+        if uploads:
+            st.session_state[f"class_files_batch_{class_id}"] = batch + 1
+            st.rerun()  # draws the emptied uploader and the new thumbnails
         thumbnails(name)
 
 
@@ -128,20 +136,20 @@ def class_builder(size: int, colour: bool) -> Dataset | None:
     pictures = picture_set()
     for name, count in list(pictures.counts().items()):
         class_card(name, count)
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.text_input("New class", key="new_class_name", placeholder="for example: defective")
-    right.button("Add class", icon=":material/add:", on_click=_add_class, width="stretch")
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input("New class", key="new_class_name", placeholder="for example: defective")
+        st.button("Add class", icon=":material/add:", on_click=_add_class, width="content")
     if message := st.session_state.pop("class_builder_error", None):
-        st.error(literal(message))
+        st.error(message)
     if skipped := st.session_state.pop("class_builder_skipped", None):
         st.warning(f"{len(skipped)} file(s) were not added: " +
                    "; ".join(f"{literal(file)} ({why})" for file, why in skipped[:8]) +
                    ("; …" if len(skipped) > 8 else ""))
     for problem in pictures.problems():
-        st.info(literal(problem))
+        st.info(problem)
         return None
     for warning in pictures.warnings():
-        st.warning(literal(warning))
+        st.warning(warning)
     dataset = pictures.to_dataset(size, colour)
     _register(dataset)
     return dataset

@@ -55,7 +55,7 @@ def finding_box(finding: Finding, job, index: int) -> None:
         return
     box.button(f"Try {finding.fix.label} and train again", key=f"coach_fix_{job.id}_{index}",
                icon=":material/replay:", on_click=_train_with_fix, args=(job.id, index),
-               help="Changes that one setting (the knobs on the left show it) and starts a new run, "
+               help="Changes that one setting (the knobs show it) and starts a new run, "
                     "linked to this one so the Runs page can say whether it helped.")
 
 

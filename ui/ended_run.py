@@ -5,10 +5,13 @@ has forgotten it, but the run store still knows how far it got.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from core.basics.status import RunStatus
+from core.basics.run_names import readable_name
 from core.store.runs import RunStore, RunSummary
+from core.basics.status import RunStatus
 from ui.literal import literal
 from ui.page_files import page_file
 from ui.run_sharing import load_setup
@@ -32,6 +35,7 @@ def ended_run_notice(run_id: str) -> bool:
     """Say what became of the run the URL names when it is saved but not in memory; False if nothing to say."""
     try:
         run = RunStore().get(run_id)
+        run = replace(run, name=readable_name(run.name, run.config.data))
     except ValueError:  # not a run id, or no such run here: the usual invitation is shown
         return False
     if run.status == RunStatus.INTERRUPTED:
@@ -48,6 +52,7 @@ def ended_run_notice(run_id: str) -> bool:
     left, right = st.columns(2)
     left.page_link(page_file("runs"), label="See it on the Runs page", icon=":material/history:")
     if right.button("Train it again", key="train_again", icon=":material/replay:", on_click=_train_again,
-                    args=(run,), help="Puts this run's settings in the knobs on the left; then press Train."):
+                    args=(run,), help="Puts this run's settings in the knobs (beside these charts, or above them "
+                                      "on a phone); then press Train."):
         st.rerun()  # the whole page: the knobs show the run's settings
     return True

@@ -9,16 +9,9 @@ import torch
 
 from core.lens.explain import convolution_in_model, neuron_in_model, pooling_example, pooling_in_model
 from core.lens.inspect import conv_layer_names, filters, pool_layer_names
-from core.lens.metrics import (
-    class_scores,
-    confusion_matrix,
-    mistakes,
-    model_fingerprint,
-    most_common_mistake,
-    predict_test_set,
-)
-from ui.inspect_figures import bars, confusion_figure, heat_map, mark_cell
-from ui.literal import literal
+from core.lens.metrics import (class_scores, confusion_matrix, mistakes, model_fingerprint, most_common_mistake,
+                          predict_test_set)
+from ui.inspect_figures import CELL_POINTS_TRACE, bars, confusion_figure, heat_map, mark_cell
 
 KEPT_PREDICTIONS = 3  # models whose test-set answers this session keeps in memory
 
@@ -219,7 +212,7 @@ def look_inside(index: int) -> None:
 def cell_clicked(num_classes: int) -> None:
     """A click on a confusion-matrix cell chooses that (true, predicted) pair (cells are numbered row by row)."""
     points = st.session_state.inspect_confusion.selection.points
-    index = next((p["point_index"] for p in points if p.get("curve_number") == 1), None)
+    index = next((p["point_index"] for p in points if p.get("curve_number") == CELL_POINTS_TRACE), None)
     if index is not None:
         st.session_state.update(inspect_true=index // num_classes, inspect_predicted=index % num_classes)
 
@@ -244,8 +237,9 @@ def errors_view(loaded, dataset) -> None:
     predicted_class = pick_predicted.selectbox("Predicted class", range(len(classes)),
                                                format_func=classes.__getitem__, key="inspect_predicted")
     matrix, scores = st.columns([3, 2])
-    matrix.caption("Each row is the true class, each column the model's answer. The diagonal holds the right "
-                   "answers; every other cell counts one kind of mistake (darker: more). Click a cell to see its images.")
+    matrix.caption("Each row is the true class, each column the model's answer. The diagonal (blue) holds the "
+                   "right answers; every other cell (red) counts one kind of mistake, darker when there are more. "
+                   "Click a cell to see its images.")
     matrix.plotly_chart(confusion_figure(confusion, classes, (true_class, predicted_class)), width="stretch",
                         key="inspect_confusion", on_select=partial(cell_clicked, len(classes)), selection_mode="points",
                         config={"displayModeBar": False})
@@ -260,8 +254,8 @@ def errors_view(loaded, dataset) -> None:
 
 def show_mistakes(predictions, dataset, classes, true_class: int, predicted_class: int, count: int) -> None:
     found = mistakes(predictions, true_class, predicted_class, limit=24)
-    kind = "answered correctly" if true_class == predicted_class else f"taken for **{literal(classes[predicted_class])}**"
-    st.markdown(f"**{count:,}** test images of **{literal(classes[true_class])}** {kind}"
+    kind = "answered correctly" if true_class == predicted_class else f"taken for **{classes[predicted_class]}**"
+    st.markdown(f"**{count:,}** test images of **{classes[true_class]}** {kind}"
                 + (f"; the {len(found)} the model was surest about:" if found else "."))
     cells = st.columns(8)
     for position_in_grid, mistake in enumerate(found):

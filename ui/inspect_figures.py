@@ -8,6 +8,7 @@ import pandas  # noqa: F401
 import plotly.graph_objects as go
 
 from core.lens.inspect import tile
+from ui.charts import TOOLBAR_ROOM
 from ui.literal import chart_texts
 
 DIVERGING = "RdBu_r"  # red positive, blue negative, white zero
@@ -15,9 +16,13 @@ ACTIVATION_SCALE = "Viridis"
 HIGHLIGHT = "#FF4B4B"
 
 
+def titled(title: str) -> dict:
+    """A chart title just above the plot area, below Plotly's toolbar (see ui.charts.TOOLBAR_ROOM)."""
+    return dict(text=title, font=dict(size=14), yref="paper", y=1, yanchor="bottom", pad=dict(b=8))
+
+
 def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=height,
-                         margin=dict(l=5, r=5, t=35 if title else 5, b=5))
+    figure.update_layout(title=titled(title), height=height, margin=dict(l=5, r=5, t=TOOLBAR_ROOM if title else 5, b=5))
     figure.update_xaxes(visible=False, constrain="domain")
     figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
     return figure
@@ -113,23 +118,34 @@ def bars(values: np.ndarray, labels: list[str], title: str, height: int = 260, p
     """A simple bar chart, one bar highlighted."""
     colours = [HIGHLIGHT if i == highlight else "#4C78A8" for i in range(len(values))]
     figure = go.Figure(go.Bar(x=chart_texts(labels), y=values, marker_color=colours))
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=height,
-                         margin=dict(l=5, r=5, t=35, b=5))
+    figure.update_layout(title=titled(title), height=height, margin=dict(l=5, r=5, t=TOOLBAR_ROOM, b=5))
     figure.update_xaxes(type="category")
     if percent:
         figure.update_yaxes(tickformat=".0%", range=[0, 1])
     return figure
 
 
+CELL_POINTS_TRACE = 2  # the confusion figure's trace a click selects: after the right-answer and mistake heatmaps
+RIGHT_COLOURS = [[0, "#eef4fb"], [1, "#1f5fa8"]]  # right answers: pale to deep blue
+MISTAKE_COLOURS = [[0, "#ffffff"], [1e-9, "#fde0d2"], [1, "#b2182b"]]  # no mistakes white, one pale, most deep red
+
+
 def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tuple[int, int] | None) -> go.Figure:
-    """Counts of (true, predicted); colours stretch over the mistakes so that they stand out."""
-    classes = chart_texts(classes)
-    off_diagonal = confusion.copy()
-    np.fill_diagonal(off_diagonal, 0)
-    figure = go.Figure(go.Heatmap(
-        z=confusion, x=classes, y=classes, colorscale="Reds", zmin=0, zmax=max(1, off_diagonal.max()),
-        text=confusion, texttemplate="%{text}", showscale=False, hoverinfo="skip"))
+    """Counts of (true, predicted), written in each cell. Right answers (the diagonal) in blues and mistakes in
+    reds, each shaded over its own range: one scale for both made 1, 2 and 3 the same dark red whenever the
+    mistakes were fewer than the right answers."""
+    on_diagonal = np.eye(len(classes), dtype=bool)
+    right = np.where(on_diagonal, confusion, np.nan)
+    wrong = np.where(on_diagonal, np.nan, confusion)
+    figure = go.Figure()
+    for counts, colours in ((right, RIGHT_COLOURS), (wrong, MISTAKE_COLOURS)):
+        shown = np.isfinite(counts)
+        figure.add_trace(go.Heatmap(
+            z=counts, x=chart_texts(classes), y=chart_texts(classes), colorscale=colours, zmin=0,
+            zmax=max(1, counts[shown].max(initial=0)), text=np.where(shown, confusion, "").astype(str),
+            texttemplate="%{text}", showscale=False, hoverinfo="skip", hoverongaps=False))
     true_classes, predicted_classes = np.indices(confusion.shape)
+    assert len(figure.data) == CELL_POINTS_TRACE
     figure.add_trace(go.Scatter(  # one invisible point per cell, row by row, so that a click selects the cell
         x=[classes[i] for i in predicted_classes.ravel()], y=[classes[i] for i in true_classes.ravel()],
         customdata=confusion.ravel(), mode="markers", marker=dict(size=28, symbol="square", opacity=0.01, color="#000000"), showlegend=False,
@@ -139,5 +155,5 @@ def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tu
     figure.update_yaxes(title_text="true class", type="category", autorange="reversed")
     if chosen is not None:
         figure.add_shape(type="rect", x0=chosen[1] - 0.5, x1=chosen[1] + 0.5, y0=chosen[0] - 0.5,
-                         y1=chosen[0] + 0.5, line=dict(color="#1f77b4", width=3))
+                         y1=chosen[0] + 0.5, line=dict(color="#222222", width=3))  # seen on blue and red
     return figure

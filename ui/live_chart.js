@@ -77,7 +77,7 @@ function draw(canvas, data) {
   ctx.font = `13px ${style.fontFamily}`;
   const left = 50, gap = 70, panelWidth = (width - 2 * left - gap + 30) / 2;
   data.panels.forEach((panel, i) =>
-    drawPanel(ctx, { x: left + i * (panelWidth + gap), y: 40, w: panelWidth, h: height - 115 }, data, panel, style.color, style.fontFamily));
+    drawPanel(ctx, { x: left + i * (panelWidth + gap), y: data.top, w: panelWidth, h: height - data.top - 75 }, data, panel, style.color, style.fontFamily));
   legend(ctx, data.legend, width, height - 18, style.color);
   // What a test or benchmark can read: how many training points the chart shows.
   canvas.dataset.trainingPoints = data.train_epochs.length;

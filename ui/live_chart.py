@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.engine.history import RunHistory
-from ui.charts import CURVES_HEIGHT, PANEL_TITLES, TRAIN_STYLE, VALIDATION_STYLE
+from ui.charts import CURVES_HEIGHT, PANEL_TITLES, TOOLBAR_ROOM, TRAIN_STYLE, VALIDATION_STYLE
 
 KEY = "live_curves"
 
@@ -32,7 +32,7 @@ def chart_data(history: RunHistory) -> dict:
               dict(title=accuracy_title, percent=True,
                    train=_finite(history.step_accuracies), validation=_finite(history.validation_accuracies))]
     legend = [dict(name=style["name"], colour=style["line"]["color"]) for style in (TRAIN_STYLE, VALIDATION_STYLE)]
-    return dict(height=CURVES_HEIGHT, train_epochs=list(history.step_epochs),
+    return dict(height=CURVES_HEIGHT, top=TOOLBAR_ROOM, train_epochs=list(history.step_epochs),
                 validation_epochs=list(history.epoch_numbers), panels=panels, legend=legend)
 
 

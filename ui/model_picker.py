@@ -9,15 +9,17 @@ from typing import Callable
 import streamlit as st
 
 from core.basics import settings
-from core.basics.paths import DEMO_MODEL
-from core.basics.status import RunStatus
-from core.runners.runtime import get_runner
 from core.store.bundle import LoadedModel, has_bundle, load_bundle
 from core.store.model_cache import ModelCache
-from core.store.runs import RunStore, RunSummary
+from core.basics.paths import DEMO_MODEL
+from core.basics.run_names import readable_name
+from core.store.runs import RunStore, RunSummary, default_name
+from core.runners.runtime import get_runner
+from core.basics.status import RunStatus
 
 SAVED_RUNS_LISTED = settings.integer("PLAYGROUND_SAVED_MODELS")  # the newest saved runs offered in the select box
 DEMO_LABEL = "Demo model (shipped, MNIST)"
+DEMO_KEY = "demo"  # the demo model's key in the Model box
 
 
 @st.cache_resource
@@ -35,11 +37,18 @@ def session_models() -> dict[str, LoadedModel]:
             continue
         done = job.history().done
         metrics = {"test_accuracy": done.test_accuracy} if done else {}
-        label = f"{job.config.model.preset} on {job.dataset.info.name}, {job.status}"
-        if done:
-            label += f", {done.test_accuracy:.1%} test accuracy"
+        label = f"{_run_name(job)} ({job.status}" + (f", {done.test_accuracy:.1%} test accuracy)" if done else ")")
         models.setdefault(job_id, LoadedModel(job.model, job.config, job.dataset.info, label, metrics))
     return models
+
+
+def _run_name(job) -> str:
+    """The run's name as the Runs page shows it (renamed there, or its name from the start)."""
+    try:
+        name = RunStore().get(job.id).name
+    except ValueError:  # not saved (a full disk)
+        name = default_name(job.config, job.created, job.id)
+    return readable_name(name, job.config.data)
 
 
 @st.cache_resource
@@ -57,16 +66,8 @@ def _saved_run_model(run: RunSummary) -> LoadedModel:
     return loaded
 
 
-def saved_run_model(run: RunSummary) -> LoadedModel | None:
-    """A saved run's model (shared, eval only), or None when its weights cannot be read any more."""
-    try:
-        return _saved_run_model(run)
-    except (ValueError, OSError):
-        return None
-
-
 def _saved_label(run: RunSummary) -> str:
-    label = f"Saved run: {run.name} ({run.status}"
+    label = f"Saved run: {readable_name(run.name, run.config.data)} ({run.status}"
     return label + (f", {run.test_accuracy:.1%} test accuracy)" if run.test_accuracy is not None else ")")
 
 
@@ -94,10 +95,21 @@ def available_models() -> dict[str, ModelChoice]:
     models = {f"job:{job_id}": ModelChoice(model.label, lambda model=model: model)
               for job_id, model in session_models().items()}
     if has_bundle(DEMO_MODEL):
-        models["demo"] = ModelChoice(DEMO_LABEL, partial(_demo_model, str(DEMO_MODEL)))
+        models[DEMO_KEY] = ModelChoice(DEMO_LABEL, partial(_demo_model, str(DEMO_MODEL)))
     in_memory = {job_id for job_id in st.session_state.get("job_ids", []) if get_runner().get(job_id) is not None}
     models.update({f"run:{run_id}": choice for run_id, choice in saved_models(in_memory).items()})
-    return models
+    return _labels_told_apart(models)
+
+
+def _labels_told_apart(models: dict[str, ModelChoice]) -> dict[str, ModelChoice]:
+    """Number entries whose labels are the same (two runs renamed alike), so the box tells them apart."""
+    seen: dict[str, int] = {}
+    distinct = {}
+    for key, choice in models.items():
+        seen[choice.label] = seen.get(choice.label, 0) + 1
+        label = choice.label if seen[choice.label] == 1 else f"{choice.label} #{seen[choice.label]}"
+        distinct[key] = ModelChoice(label, choice.load)
+    return distinct
 
 
 def choose_model(key: str) -> LoadedModel | None:

@@ -42,7 +42,7 @@ def my_images_results(job, done) -> None:
     classes = job.dataset.info.classes
     confusion = _confusion(job)
     st.markdown("**How it did on the pictures kept aside**: each row is the true class, each column its answer; "
-                "the diagonal holds the right answers.")
+                "the diagonal (blue) holds the right answers, the other cells (red) the mistakes.")
     if warning := test_warning(confusion):
         st.warning(warning)
     st.plotly_chart(confusion_figure(confusion, classes, None), width="stretch", key="my_images_confusion_chart",

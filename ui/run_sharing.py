@@ -7,11 +7,11 @@ import streamlit as st
 
 from core.basics.choices import DATASETS
 from core.basics.config import RunConfig
-from core.basics.status import RunStatus
 from core.store.finetune import check_fine_tune
+from core.basics.run_names import dataset_words, readable_name
 from core.store.runs import RunStore
 from core.store.share import FIELDS, from_query, has_setup, to_query
-from ui.literal import literal
+from core.basics.status import RunStatus
 
 WIDGET_KEYS = {  # RunConfig field -> the Train page's widget key
     "dataset": "dataset", "train_subset": "train_subset", "validation_split": "validation_split",
@@ -44,7 +44,7 @@ def apply_link_setup(subset_choices) -> None:
     try:
         config = from_query(query)
     except ValueError as error:
-        st.warning(f"The link's setup could not be used, so the usual settings are shown. {literal(str(error))}")
+        st.warning(f"The link's setup could not be used, so the usual settings are shown. {error}")
         return
     load_setup(config, subset_choices)
 
@@ -72,7 +72,8 @@ def fine_tune_settings() -> tuple[str, bool]:
 
 def _saved_runs() -> dict[str, str]:
     runs = [run for run in RunStore().list_runs() if run.has_weights and run.status != RunStatus.RUNNING]
-    return {run.id: f"{run.name} ({run.config.model.preset} on {run.config.data.dataset}"
+    return {run.id: f"{readable_name(run.name, run.config.data)} ({run.config.model.preset} on "
+                    f"{dataset_words(run.config.data)}"
                     + (f", {run.test_accuracy:.1%})" if run.test_accuracy is not None else ")") for run in runs}
 
 

@@ -69,3 +69,20 @@ def test_draw_a_one_and_a_zero_and_clear_between(page):
     page.get_by_text("Look inside a model").wait_for(timeout=30_000)
     page.get_by_text("The model says").wait_for(timeout=60_000)
     assert page.get_by_role("radio", name="Your drawing").is_checked()
+
+
+def test_on_a_phone_the_answer_is_right_under_the_canvas(browser, app_url):
+    """390 px wide, columns stack: the answer comes straight after the canvas, not after the model's view."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/draw")
+    page.get_by_text("Draw a digit (0 to 9)").wait_for(timeout=60_000)
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for(timeout=30_000)
+    canvas.scroll_into_view_if_needed()
+    stroke(page, canvas, [(145, 40), (143, 100), (141, 160), (140, 235)])
+    assert answer_after_drawing(page) == "1"
+    canvas_bottom = canvas.bounding_box()["y"] + canvas.bounding_box()["height"]
+    answer_top = page.locator(".draw-answer").bounding_box()["y"]
+    assert 0 < answer_top - canvas_bottom < 844 / 3, (canvas_bottom, answer_top)
+    context.close()

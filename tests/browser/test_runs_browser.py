@@ -3,6 +3,8 @@ import time
 
 from playwright.sync_api import expect
 
+from core.store.bundle_file import pack_bundle, unpack_bundle
+from core.basics.paths import DEMO_MODEL
 from core.store.runs import RunStore
 from tests.browser.conftest import running_app
 
@@ -52,4 +54,42 @@ def test_a_run_cut_off_by_a_restart_is_listed_as_interrupted_with_its_weights(br
         expect(tab.get_by_role("button", name="Download model (.zip)")).to_be_visible()
         tab.get_by_role("button", name="Export to ONNX and TorchScript").click()
         tab.get_by_text("same answer on 256 of 256 test images").wait_for(timeout=120_000)
+        context.close()
+
+
+def two_uploaded_runs(runs_dir) -> None:
+    """Two runs as if uploaded: 'Older model', then 'Newer model' (the demo model's weights)."""
+    bundle = unpack_bundle(pack_bundle(DEMO_MODEL), "demo.zip")
+    store = RunStore(runs_dir)
+    for name in ("Older model", "Newer model"):
+        store.import_model(bundle.config, bundle.state, bundle.metrics, name, owner="")
+        time.sleep(0.01)  # listed newest first, by creation time
+
+
+def test_download_after_a_rename_saves_the_renamed_run(browser, tmp_path):
+    """Compare two runs, act on the second, rename it: the page stays on it and Download saves it."""
+    two_uploaded_runs(tmp_path)
+    with running_app(tmp_path) as url:
+        context, tab = open_tab(browser, f"{url}/runs")
+        tab.get_by_text("Pick runs to compare and use").wait_for(timeout=90_000)
+        tab.locator("[data-testid='stMultiSelect']").click()
+        tab.get_by_role("option", name="Older model").click()
+        tab.keyboard.press("Escape")
+        tab.locator("[data-testid='stSelectbox']").filter(has_text="Run").click()
+        tab.get_by_role("option", name="Older model").click()
+        name_box = tab.get_by_role("textbox", name="Name")
+        expect(name_box).to_have_value("Older model")
+        name_box.fill("Renamed older")
+        name_box.press("Enter")
+        tab.get_by_role("button", name="Rename").click()
+        # The pickers show the new name (they kept the old one, and their next message switched the page to
+        # another run), and the page stays on the renamed run through the next rerun.
+        expect(tab.locator("[data-testid='stMultiSelect']")).to_contain_text("Renamed older")
+        tab.get_by_role("button", name="Delete…").click()
+        tab.get_by_text("and its weights for good?").wait_for(timeout=30_000)
+        expect(tab.get_by_text("Delete Renamed older and its weights for good?")).to_be_visible()
+        expect(name_box).to_have_value("Renamed older")
+        with tab.expect_download(timeout=60_000) as download:
+            tab.get_by_role("button", name="Download model (.zip)").click()
+        assert download.value.suggested_filename == "Renamed-older.zip"
         context.close()

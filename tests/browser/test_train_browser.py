@@ -24,3 +24,21 @@ def test_the_run_survives_a_browser_refresh(page):
     page.get_by_text("Test accuracy").wait_for(timeout=60_000)
     page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=30_000)  # Plotly's script loads after the text
     assert page.locator("[data-testid='stPlotlyChart']").count() == 1  # the curves are back, once
+
+
+OVERLAPS = """([a, b]) => !(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top)"""
+
+
+def test_plotlys_toolbar_leaves_the_chart_titles_readable(page):
+    """The toolbar Plotly shows while the pointer is on a chart once covered the accuracy panel's title."""
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.wait_for(timeout=60_000)
+    page.get_by_text("Accuracy (higher is better)").wait_for(timeout=30_000)
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
+    toolbar = chart.locator(".modebar")
+    toolbar.wait_for(timeout=30_000)
+    toolbar_box = toolbar.evaluate("e => e.getBoundingClientRect().toJSON()")
+    for title in ("Loss (lower is better)", "Accuracy (higher is better)"):
+        title_box = chart.locator(".annotation-text", has_text=title).evaluate("e => e.getBoundingClientRect().toJSON()")
+        assert not page.evaluate(OVERLAPS, [toolbar_box, title_box]), (title, toolbar_box, title_box)

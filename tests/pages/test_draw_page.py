@@ -129,7 +129,8 @@ def colour_job() -> str:
 def test_a_colour_model_offers_upload_instead_of_drawing(colour_job):
     at = open_draw_page(job_ids=[colour_job])
     assert "on cifar10" in at.selectbox(key="draw_model").options[0]
-    assert "Drawing fits models that read handwritten digits" in text_of(at)
+    assert at.title[0].value == "Show the model a picture"
+    assert "Drawing is for models of handwritten digits" in text_of(at)
     assert not at.radio and len(at.file_uploader) == 1
     red = np.zeros((60, 90, 3), dtype=np.uint8)
     red[..., 0] = 255
@@ -137,3 +138,17 @@ def test_a_colour_model_offers_upload_instead_of_drawing(colour_job):
     assert not at.exception and not at.error
     assert answer(at) in REGISTRY["cifar10"].classes
     assert not at.get("page_link")  # feature maps of a drawing are for digit models
+
+
+def test_a_colour_model_offers_the_demo_model_for_drawing_in_one_click(colour_job):
+    """After a run on colour pictures the page is still one click from a canvas."""
+    at = open_draw_page(job_ids=[colour_job])
+    assert at.selectbox(key="draw_model").value == f"job:{colour_job}"
+    at.button(key="draw_use_demo").click().run()
+    assert not at.exception
+    assert at.selectbox(key="draw_model").value == "demo"
+    assert at.title[0].value == "Draw a digit" and at.radio(key="draw_source").value == "Draw"
+    assert any(PROMPT_START in e.value for e in at.info)
+
+
+PROMPT_START = "**Draw a digit** (0 to 9)"

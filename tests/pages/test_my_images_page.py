@@ -144,3 +144,31 @@ def test_uploaded_files_are_released_once_their_pictures_are_decoded():
     at.file_uploader(key="files").set_value(shape_files("circles", 2, 1)).run()
     assert not at.exception
     assert any(m.value == "held 2, after 0" for m in at.markdown)
+
+
+def two_small_classes() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.selectbox(key="dataset").set_value("my_images").run()
+    next(t for t in at.text_input if t.label == "Class name" and t.value == "Class 1").set_value("airplane").run()
+    class_uploader(at, "airplane").set_value(shape_files("circles", 6, 1)).run()
+    class_uploader(at, "Class 2").set_value(shape_files("squares", 6, 2)).run()
+    assert not at.exception
+    return at
+
+
+def test_each_picture_is_listed_once_and_small_sets_are_not_offered_a_quick_look():
+    at = two_small_classes()
+    # The files leave the uploader once read: the thumbnails (with their remove buttons) are the one list.
+    assert not class_uploader(at, "airplane").value and not class_uploader(at, "Class 2").value
+    assert sum("6 pictures" in c.value for c in at.caption) == 2
+    assert len([b for b in at.button if b.key and b.key.startswith("picture_remove_")]) == 12
+    # 12 pictures (2 of them kept aside to test): "Quick look: 5,000 images" would mean nothing.
+    assert not any(r.key == "train_subset" for r in at.radio)
+    assert any("Trains on all" in c.value for c in at.caption)
+
+
+def test_the_train_page_does_not_point_left_where_a_phone_shows_the_settings_above():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    shown = " ".join(str(e.value) for kind in ("info", "caption", "markdown") for e in at.get(kind))
+    assert "Pick a dataset and a network" in shown and "on the left" not in shown
+    assert any(r.key == "train_subset" for r in at.radio)  # MNIST's 60,000 images: a quick look is offered

@@ -265,3 +265,41 @@ def test_a_full_runs_folder_is_said_and_rename_gives_a_message(runs_dir, monkeyp
     next(b for b in at.button if b.key == f"rename_{adam_id}").click().run()
     assert not at.exception
     assert any("training works as usual, but runs are not saved" in e.value for e in at.error)
+
+
+def test_after_a_rename_the_page_stays_on_the_renamed_run(runs_dir):
+    """Only a browser showed the switch to another run (tests/browser/test_runs_browser.py); this keeps the logic."""
+    root, (adam_id, sgd_id) = runs_dir
+    at = open_runs_page()
+    at.multiselect(key="picked_runs").set_value([adam_id, sgd_id]).run()
+    at.selectbox(key="acting_on").set_value(sgd_id).run()
+    at.text_input(key=f"name_{sgd_id}").set_value("Plain SGD").run()
+    at.button(key=f"rename_{sgd_id}").click().run()
+    assert not at.exception
+    assert at.multiselect(key="picked_runs").value == [adam_id, sgd_id]
+    assert at.selectbox(key="acting_on").value == sgd_id
+    assert at.text_input(key=f"name_{sgd_id}").value == "Plain SGD"
+
+
+def test_the_table_puts_test_accuracy_in_view_and_names_own_pictures_by_class(runs_dir):
+    root, (adam_id, sgd_id) = runs_dir
+    own = DataConfig("custom:04d4ca1b4d35", custom_classes=("airplane", "ship", "bird"), custom_shape=(3, 32, 32))
+    RunStore().create(RunConfig(own, ModelConfig("fast_cnn"), TrainConfig("adam", 0.003, 16, 3)))
+    at = open_runs_page()
+    table = at.dataframe[0].value
+    assert list(table.columns[:4]) == ["Name", "Status", "Test accuracy", "Best validation"]
+    own_row = table[table["Dataset"] == "airplane / ship / bird"]
+    assert len(own_row) == 1 and own_row["Name"].iloc[0].startswith("fast_cnn on airplane / ship / bird, adam")
+    assert not any("custom:" in option for option in at.multiselect(key="picked_runs").options)
+
+
+def test_an_uploaded_run_is_listed_and_picked_at_once(runs_dir):
+    root, (adam_id, sgd_id) = runs_dir
+    bundle = pack_bundle(RunStore().get(adam_id).weights_folder())
+    at = open_runs_page()
+    at.file_uploader(key="bundle_upload").upload("friend's model.zip", bundle).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 3
+    (picked,) = at.multiselect(key="picked_runs").value
+    assert RunStore().get(picked).status == "imported"
+    assert at.text_input(key=f"name_{picked}").value == "friend's model"
