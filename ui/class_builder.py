@@ -105,7 +105,7 @@ def class_card(name: str, count: int) -> None:
         camera_on = st.toggle("Take photos with the camera", key=f"class_camera_on_{class_id}",
                               help="Each photo you take is added to this class. If the browser blocks the camera, "
                                    "or there is none, upload files instead.")
-        photo = st.camera_input(f"Photo for {name}", key=f"class_camera_{class_id}") if camera_on else None
+        photo = st.camera_input(f"Photo for {literal(name)}", key=f"class_camera_{class_id}") if camera_on else None
         _take_new_files(name, [*(uploads or []), photo])
         if uploads:
             st.session_state[f"class_files_batch_{class_id}"] = batch + 1
@@ -140,16 +140,16 @@ def class_builder(size: int, colour: bool) -> Dataset | None:
         st.text_input("New class", key="new_class_name", placeholder="for example: defective")
         st.button("Add class", icon=":material/add:", on_click=_add_class, width="content")
     if message := st.session_state.pop("class_builder_error", None):
-        st.error(message)
+        st.error(literal(message))
     if skipped := st.session_state.pop("class_builder_skipped", None):
         st.warning(f"{len(skipped)} file(s) were not added: " +
                    "; ".join(f"{literal(file)} ({why})" for file, why in skipped[:8]) +
                    ("; …" if len(skipped) > 8 else ""))
     for problem in pictures.problems():
-        st.info(problem)
+        st.info(literal(problem))
         return None
     for warning in pictures.warnings():
-        st.warning(warning)
+        st.warning(literal(warning))
     dataset = pictures.to_dataset(size, colour)
     _register(dataset)
     return dataset

@@ -11,6 +11,7 @@ from core.lens.explain import convolution_in_model, neuron_in_model, pooling_exa
 from core.lens.inspect import conv_layer_names, filters, pool_layer_names
 from core.lens.metrics import (class_scores, confusion_matrix, mistakes, model_fingerprint, most_common_mistake,
                           predict_test_set)
+from ui.literal import literal
 from ui.inspect_figures import CELL_POINTS_TRACE, bars, confusion_figure, heat_map, mark_cell
 
 KEPT_PREDICTIONS = 3  # models whose test-set answers this session keeps in memory
@@ -254,8 +255,8 @@ def errors_view(loaded, dataset) -> None:
 
 def show_mistakes(predictions, dataset, classes, true_class: int, predicted_class: int, count: int) -> None:
     found = mistakes(predictions, true_class, predicted_class, limit=24)
-    kind = "answered correctly" if true_class == predicted_class else f"taken for **{classes[predicted_class]}**"
-    st.markdown(f"**{count:,}** test images of **{classes[true_class]}** {kind}"
+    kind = "answered correctly" if true_class == predicted_class else f"taken for **{literal(classes[predicted_class])}**"
+    st.markdown(f"**{count:,}** test images of **{literal(classes[true_class])}** {kind}"
                 + (f"; the {len(found)} the model was surest about:" if found else "."))
     cells = st.columns(8)
     for position_in_grid, mistake in enumerate(found):

@@ -66,6 +66,14 @@ def _saved_run_model(run: RunSummary) -> LoadedModel:
     return loaded
 
 
+def saved_run_model(run: RunSummary) -> LoadedModel | None:
+    """A saved run's model (shared, eval only), or None when its weights cannot be read any more."""
+    try:
+        return _saved_run_model(run)
+    except (ValueError, OSError):
+        return None
+
+
 def _saved_label(run: RunSummary) -> str:
     label = f"Saved run: {readable_name(run.name, run.config.data)} ({run.status}"
     return label + (f", {run.test_accuracy:.1%} test accuracy)" if run.test_accuracy is not None else ")")
