@@ -85,7 +85,7 @@ def read_upload(data: bytes, info) -> np.ndarray | None:
     try:
         return upload_to_picture(data, info)
     except ValueError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
         return None
 
 

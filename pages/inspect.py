@@ -198,4 +198,4 @@ for tab, view in zip(tabs, VIEWS):
             try:
                 show_view(view, loaded, dataset, image)
             except ValueError as error:
-                st.error(str(error))
+                st.error(literal(str(error)))

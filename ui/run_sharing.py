@@ -12,6 +12,7 @@ from core.basics.run_names import dataset_words, readable_name
 from core.store.runs import RunStore
 from core.store.share import FIELDS, from_query, has_setup, to_query
 from core.basics.status import RunStatus
+from ui.literal import literal
 
 WIDGET_KEYS = {  # RunConfig field -> the Train page's widget key
     "dataset": "dataset", "train_subset": "train_subset", "validation_split": "validation_split",
@@ -44,7 +45,7 @@ def apply_link_setup(subset_choices) -> None:
     try:
         config = from_query(query)
     except ValueError as error:
-        st.warning(f"The link's setup could not be used, so the usual settings are shown. {error}")
+        st.warning(f"The link's setup could not be used, so the usual settings are shown. {literal(str(error))}")
         return
     load_setup(config, subset_choices)
 
