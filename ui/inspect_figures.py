@@ -134,6 +134,7 @@ def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tu
     """Counts of (true, predicted), written in each cell. Right answers (the diagonal) in blues and mistakes in
     reds, each shaded over its own range: one scale for both made 1, 2 and 3 the same dark red whenever the
     mistakes were fewer than the right answers."""
+    classes = chart_texts(classes)  # Plotly reads HTML in labels: a visitor's class names are shown as text
     on_diagonal = np.eye(len(classes), dtype=bool)
     right = np.where(on_diagonal, confusion, np.nan)
     wrong = np.where(on_diagonal, np.nan, confusion)
@@ -141,7 +142,7 @@ def confusion_figure(confusion: np.ndarray, classes: tuple[str, ...], chosen: tu
     for counts, colours in ((right, RIGHT_COLOURS), (wrong, MISTAKE_COLOURS)):
         shown = np.isfinite(counts)
         figure.add_trace(go.Heatmap(
-            z=counts, x=chart_texts(classes), y=chart_texts(classes), colorscale=colours, zmin=0,
+            z=counts, x=list(classes), y=list(classes), colorscale=colours, zmin=0,
             zmax=max(1, counts[shown].max(initial=0)), text=np.where(shown, confusion, "").astype(str),
             texttemplate="%{text}", showscale=False, hoverinfo="skip", hoverongaps=False))
     true_classes, predicted_classes = np.indices(confusion.shape)
