@@ -1,4 +1,6 @@
 """The coach on real (small) runs: printed by the command line, stored with the run, fixes linked."""
+import time
+
 from core import cli
 from core.coach.reading import Finding, Reading
 from core.store.runs import RunStore
@@ -6,8 +8,15 @@ from core.store.runs import RunStore
 SMALL = ["--train-subset", "2000", "--batch-size", "32", "--log-every", "5"]
 
 
-def recorded_run(printed: str):
-    return next(run for run in RunStore().list_runs() if run.id in printed)
+def recorded_run(printed: str, seconds: float = 60):
+    """The run the command line printed, once its recorder has stored the coach's reading (written by the
+    recorder's own thread, which a busy machine can run after the command line has printed)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        run = next(run for run in RunStore().list_runs() if run.id in printed)
+        if run.reading or time.monotonic() > deadline:
+            return run
+        time.sleep(0.2)
 
 
 def test_a_tiny_learning_rate_is_read_as_too_low_printed_and_stored(capsys):
